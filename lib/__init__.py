@@ -1,0 +1,1 @@
+"""Logic that needs no database: unit-tested directly, orchestrated by models."""

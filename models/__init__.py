@@ -1,0 +1,5 @@
+from . import connector
+from . import inbound_job
+from . import cost_code
+from . import mapping
+from . import res_config_settings

@@ -1,0 +1,80 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+COST_TYPES = [
+    ("labor", "Labor"),
+    ("equipment", "Equipment"),
+    ("material", "Material"),
+    ("subcontract", "Subcontract"),
+    ("other", "Other"),
+]
+
+
+class ConstructionCostCode(models.Model):
+    _name = "construction.cost.code"
+    _description = "Construction Cost Code"
+    _parent_store = True
+    _order = "complete_code, id"
+    _rec_names_search = ["code", "name", "complete_code"]
+
+    code = fields.Char(required=True, index=True)
+    name = fields.Char(required=True, translate=True)
+    complete_code = fields.Char(
+        compute="_compute_complete_code", store=True, recursive=True, help="Codes of all parents, then this one."
+    )
+    cost_type = fields.Selection(COST_TYPES, required=True, default="other")
+    active = fields.Boolean(default=True)
+    parent_id = fields.Many2one("construction.cost.code", index=True, ondelete="restrict")
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("construction.cost.code", "parent_id", string="Children")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="Account in the Cost Codes analytic plan that postings are tagged with.",
+    )
+
+    _sql_constraints = [
+        ("code_company_unique", "UNIQUE(code, company_id)", "A cost code must be unique per company."),
+    ]
+
+    @api.depends("code", "parent_id.complete_code")
+    def _compute_complete_code(self):
+        for cost_code in self:
+            parent = cost_code.parent_id.complete_code
+            cost_code.complete_code = f"{parent} / {cost_code.code}" if parent else cost_code.code
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for cost_code in self:
+            cost_code.display_name = f"{cost_code.code} {cost_code.name}"
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("Cost codes cannot be their own ancestors."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cost_codes = super().create(vals_list)
+        cost_codes.filtered(lambda c: not c.analytic_account_id)._create_analytic_accounts()
+        return cost_codes
+
+    def _create_analytic_accounts(self):
+        plan = self.env.ref("construction_connector.analytic_plan_cost_codes")
+        accounts = self.env["account.analytic.account"].sudo().create(
+            [
+                {
+                    "name": cost_code.display_name,
+                    "code": cost_code.code,
+                    "plan_id": plan.id,
+                    "company_id": cost_code.company_id.id,
+                }
+                for cost_code in self
+            ]
+        )
+        for cost_code, account in zip(self, accounts, strict=True):
+            cost_code.analytic_account_id = account

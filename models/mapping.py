@@ -1,0 +1,63 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+
+# kind -> Odoo model its res_id points to (fixed by the wire contract).
+MAPPING_MODELS = {
+    "project": "project.project",
+    "phase": "project.task",
+    "employee": "hr.employee",
+    "equipment": "maintenance.equipment",
+    "product": "product.product",
+    "vendor": "res.partner",
+    "cost_code": "construction.cost.code",
+}
+
+MAPPING_KINDS = [
+    ("project", "Project"),
+    ("phase", "Phase"),
+    ("employee", "Employee"),
+    ("equipment", "Equipment"),
+    ("product", "Product"),
+    ("vendor", "Vendor"),
+    ("cost_code", "Cost Code"),
+]
+
+
+class ConstructionMapping(models.Model):
+    _name = "construction.mapping"
+    _description = "Construction External Code Mapping"
+    _order = "kind, external_code, date_from desc, id"
+
+    connector_id = fields.Many2one(
+        "construction.connector",
+        index=True,
+        ondelete="cascade",
+        help="Leave empty for a mapping every connector of the company falls back to.",
+    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    kind = fields.Selection(MAPPING_KINDS, required=True)
+    external_code = fields.Char(required=True, index=True, help="The code the field platform sends.")
+    res_model = fields.Char(compute="_compute_res_model", store=True)
+    res_id = fields.Many2oneReference(model_field="res_model", required=True, string="Odoo Record ID")
+    res_name = fields.Char(compute="_compute_res_name", string="Odoo Record")
+    rate = fields.Float(digits="Product Price", help="Equipment: cost per hour.")
+    date_from = fields.Date()
+    date_to = fields.Date()
+    active = fields.Boolean(default=True)
+
+    @api.depends("kind")
+    def _compute_res_model(self):
+        for mapping in self:
+            mapping.res_model = MAPPING_MODELS.get(mapping.kind)
+
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        for mapping in self:
+            record = mapping.res_model and mapping.res_id and self.env[mapping.res_model].browse(mapping.res_id)
+            mapping.res_name = record.sudo().display_name if record and record.exists() else False
+
+    @api.depends("kind", "external_code", "res_name")
+    def _compute_display_name(self):
+        kinds = dict(MAPPING_KINDS)
+        for mapping in self:
+            mapping.display_name = f"{kinds.get(mapping.kind)} {mapping.external_code} → {mapping.res_name or '?'}"
