@@ -65,16 +65,16 @@ class ConstructionCostCode(models.Model):
 
     def _create_analytic_accounts(self):
         plan = self.env.ref("construction_connector.analytic_plan_cost_codes")
-        accounts = self.env["account.analytic.account"].sudo().create(
-            [
-                {
-                    "name": cost_code.display_name,
-                    "code": cost_code.code,
-                    "plan_id": plan.id,
-                    "company_id": cost_code.company_id.id,
-                }
-                for cost_code in self
-            ]
-        )
+        values = [
+            {
+                "name": cost_code.display_name,
+                "code": cost_code.code,
+                "plan_id": plan.id,
+                "company_id": cost_code.company_id.id,
+            }
+            for cost_code in self
+        ]
+        # Cost-code admins need not be analytic accounting managers.
+        accounts = self.env["account.analytic.account"].sudo().create(values)
         for cost_code, account in zip(self, accounts, strict=True):
             cost_code.analytic_account_id = account

@@ -18,7 +18,13 @@ class TestDemoData(TransactionCase):
         concrete = self._demo("demo_cost_code_033000")
         self.assertRecordValues(
             concrete,
-            [{"complete_code": "03 / 03 30 00", "cost_type": "material", "parent_id": self._demo("demo_cost_code_03").id}],
+            [
+                {
+                    "complete_code": "03 / 03 30 00",
+                    "cost_type": "material",
+                    "parent_id": self._demo("demo_cost_code_03").id,
+                }
+            ],
         )
         codes = self.env["construction.cost.code"].search([("code", "in", ["01", "03", "05", "31"])])
         self.assertEqual(len(codes), 4)
@@ -28,7 +34,7 @@ class TestDemoData(TransactionCase):
     def test_demo_connector_maps_every_demo_record(self):
         connector = self._demo("demo_connector")
         self.assertRecordValues(connector, [{"auth_scheme": "standard", "active": True}])
-        kinds = {kind: mappings for kind, mappings in connector.mapping_ids.grouped("kind").items()}
+        kinds = connector.mapping_ids.grouped("kind")
         self.assertEqual(
             {kind: len(mappings) for kind, mappings in kinds.items()},
             {"project": 2, "phase": 4, "employee": 3, "equipment": 2, "product": 2, "vendor": 1},
