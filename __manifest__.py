@@ -23,6 +23,8 @@
         "security/construction_security.xml",
         "security/ir.model.access.csv",
         "data/analytic_plan_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/connector_secret_wizard_views.xml",
         "views/connector_views.xml",
         "views/inbound_job_views.xml",
         "views/cost_code_views.xml",
@@ -32,5 +34,6 @@
     ],
     "demo": [
         "demo/construction_demo.xml",
+        "demo/construction_demo_secret.xml",
     ],
 }

@@ -1,7 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import base64
 import secrets
+import time
+from datetime import UTC
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import signatures
+from ..lib.schemas import KNOWN_TYPES
 
 AUTH_SCHEMES = [
     ("standard", "Standard Webhooks"),
@@ -14,6 +21,12 @@ AUTH_SCHEMES = [
 def new_route_token():
     # 32 bytes of randomness: the token is the only thing standing between
     # the public URL and our queue, before the signature is even checked.
+    return secrets.token_urlsafe(32)
+
+
+def new_secret(auth_scheme):
+    if auth_scheme == "standard":
+        return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     return secrets.token_urlsafe(32)
 
 
@@ -46,6 +59,36 @@ class ConstructionConnector(models.Model):
         groups="construction_connector.group_construction_admin",
         help="Unguessable part of the webhook URL. Regenerate it if the URL leaked.",
     )
+    endpoint_url = fields.Char(
+        compute="_compute_endpoint_url",
+        groups="construction_connector.group_construction_admin",
+        help="Give this URL to the field platform.",
+    )
+    timestamp_tolerance = fields.Integer(
+        default=300, help="Seconds a signed timestamp may be away from now, in either direction."
+    )
+    max_body_bytes = fields.Integer(string="Body Size Cap (bytes)", default=1024 * 1024)
+    rate_limit_per_minute = fields.Integer(
+        default=600, help="Requests per minute accepted from this platform, across all workers. 0: no limit."
+    )
+    allowed_event_types = fields.Char(
+        help="Comma-separated event types to process, e.g. timesheet.approved, equipment.usage. "
+        "Empty: all. Other types are stored as ignored."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Integration User",
+        required=True,
+        default=lambda self: self.env.user,
+        help="Postings are made as this user, with their access rights.",
+    )
+    secret_ids = fields.One2many(
+        "construction.connector.secret",
+        "connector_id",
+        string="Secrets",
+        groups="construction_connector.group_construction_admin",
+        context={"active_test": False},
+    )
     job_ids = fields.One2many("construction.inbound.job", "connector_id", string="Jobs")
     mapping_ids = fields.One2many("construction.mapping", "connector_id", string="Mappings")
     job_count = fields.Integer(compute="_compute_job_count")
@@ -53,6 +96,12 @@ class ConstructionConnector(models.Model):
     _sql_constraints = [
         ("route_token_unique", "UNIQUE(route_token)", "The route token must be unique."),
     ]
+
+    @api.depends("route_token")
+    def _compute_endpoint_url(self):
+        base_url = self.get_base_url()
+        for connector in self:
+            connector.endpoint_url = f"{base_url}/construction/webhook/{connector.route_token}"
 
     @api.depends("job_ids")
     def _compute_job_count(self):
@@ -64,11 +113,92 @@ class ConstructionConnector(models.Model):
         for connector in self:
             connector.job_count = counts.get(connector, 0)
 
+    @api.constrains("allowed_event_types")
+    def _check_allowed_event_types(self):
+        for connector in self:
+            unknown = connector._allowed_types() - KNOWN_TYPES
+            if unknown:
+                raise UserError(self.env._("Unknown event types: %s", ", ".join(sorted(unknown))))
+
+    @api.constrains("timestamp_tolerance", "max_body_bytes", "rate_limit_per_minute")
+    def _check_limits(self):
+        for connector in self:
+            if (
+                connector.timestamp_tolerance <= 0
+                or connector.max_body_bytes <= 0
+                or connector.rate_limit_per_minute < 0
+            ):
+                raise UserError(self.env._("Tolerance and body cap must be positive, the rate limit zero or more."))
+
+    def action_set_secret(self, secret=None, expires_at=None, name=None):
+        """Add an active signing secret; a new one is generated when none is given.
+
+        The secret is encrypted at once and can never be read back.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        secret = secret or new_secret(self.auth_scheme)
+        if self.auth_scheme == "standard" and secret.startswith("whsec_"):
+            try:
+                base64.b64decode(secret[len("whsec_") :], validate=True)
+            except ValueError as error:
+                raise UserError(self.env._("A whsec_ secret must be base64 after the prefix.")) from error
+        if len(secret) < 16:
+            raise UserError(self.env._("A secret needs at least 16 characters."))
+        record = (
+            self.env["construction.connector.secret"]
+            .sudo()
+            .create(
+                {
+                    "connector_id": self.id,
+                    "name": name or self.env._("Secret"),
+                    "hint": "…" + secret[-4:],
+                    "expires_at": expires_at,
+                }
+            )
+        )
+        record._store_plaintext(secret)
+        self.message_post(body=self.env._("Secret %(hint)s added.", hint=record.hint))
+        return secret
+
     def action_regenerate_route_token(self):
         for connector in self:
             connector.route_token = new_route_token()
             connector.message_post(body=self.env._("Route token regenerated: the old URL no longer works."))
         return True
+
+    def _allowed_types(self):
+        return {t.strip() for t in (self.allowed_event_types or "").split(",") if t.strip()}
+
+    @api.model
+    def _for_route_token(self, token):
+        """The active connector behind a webhook URL, or an empty recordset."""
+        if not token or len(token) > 128:
+            return self.browse()
+        return self.sudo().search([("route_token", "=", token)], limit=1)
+
+    def _ignore_disallowed(self, incoming):
+        """Events of types this connector does not take are kept, as ignored."""
+        allowed = self._allowed_types()
+        for event in incoming:
+            if allowed and event.state == "received" and event.event_type not in allowed:
+                event.state, event.error = (
+                    "ignored",
+                    f"event type {event.event_type!r} is not enabled on this connector",
+                )
+
+    def _verify(self, headers, body):
+        """signatures.Verified for this request, or raise SignatureError."""
+        now = time.time()
+        plaintexts = self.env["construction.connector.secret"]._plaintexts_by_connector(self.id)
+        secrets_now = [
+            plain
+            for plain, expires_at in plaintexts
+            if not expires_at or expires_at.replace(tzinfo=UTC).timestamp() > now
+        ]
+        return signatures.verify(
+            self.auth_scheme, headers, body, secrets_now, now=now, tolerance=self.timestamp_tolerance
+        )
 
     def action_view_jobs(self):
         self.ensure_one()

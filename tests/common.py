@@ -1,5 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import json
+import time
+import uuid
+
+from odoo.tests import HttpCase
+
+from odoo.addons.construction_connector.lib.signatures import sign_headers
 
 OUR_MODELS = (
     "construction.connector",
@@ -7,6 +13,7 @@ OUR_MODELS = (
     "construction.cost.code",
     "construction.mapping",
 )
+STANDARD_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # base64 of 24 test bytes
 
 
 def jsonrpc_body(service, method, *args):
@@ -19,3 +26,65 @@ def jsonrpc_body(service, method, *args):
             "params": {"service": service, "method": method, "args": list(args)},
         }
     )
+
+
+def make_event(event_type="timesheet.approved", event_id=None, **data):
+    """A schema-valid v1 event; ``data`` overrides the defaults of its type."""
+    defaults = {
+        "timesheet.approved": {
+            "timesheet_id": "TS-1",
+            "revision": 1,
+            "employee": "EMP-101",
+            "project": "PRJ-TOWER",
+            "phase": "TOWER-FND",
+            "cost_code": "03 11 00",
+            "date": "2026-12-01",
+            "hours": 8,
+        },
+    }
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex}",
+        "type": event_type,
+        "version": "1",
+        "occurred_at": "2026-12-01T07:00:00Z",
+        "data": {**defaults.get(event_type, {}), **data},
+    }
+
+
+def encode(document):
+    return json.dumps(document).encode()
+
+
+class WebhookCase(HttpCase):
+    """Signed requests to the running test server, one connector per scheme."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Connector = cls.env["construction.connector"]
+        cls.connector = Connector.create({"name": "Time capture", "auth_scheme": "standard"})
+        cls.connector.action_set_secret(STANDARD_SECRET)
+        cls.secret = STANDARD_SECRET
+
+    def url_for(self, connector, batch=False):
+        return f"/construction/webhook/{connector.route_token}" + ("/batch" if batch else "")
+
+    def post(self, body, headers=None, connector=None, batch=False, content_type="application/json"):
+        connector = connector or self.connector
+        all_headers = {"Content-Type": content_type} if content_type else {}
+        all_headers.update(headers or {})
+        return self.url_open(self.url_for(connector, batch), data=body, headers=all_headers)
+
+    def signed_headers(self, body, event_id, timestamp=None, secret=None, scheme="standard"):
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        return sign_headers(scheme, secret or self.secret, body, event_id, timestamp)
+
+    def deliver(self, event, connector=None, secret=None, scheme="standard", **kwargs):
+        """Sign and post one event as a well-behaved platform would."""
+        body = encode(event) if isinstance(event, dict) else event
+        event_id = event["id"] if isinstance(event, dict) else kwargs.pop("event_id", "evt_raw")
+        headers = self.signed_headers(body, event_id, secret=secret, scheme=scheme)
+        return self.post(body, headers, connector=connector, **kwargs)
+
+    def jobs(self, connector=None):
+        return self.env["construction.inbound.job"].search([("connector_id", "=", (connector or self.connector).id)])

@@ -1,1 +1,1 @@
-
+from . import connector_secret_wizard

@@ -14,11 +14,22 @@ clone_db "$template" "$CC_TEST_DB"
 odoo_bin -c "$conf" -d "$CC_TEST_DB" -i "$MODULE" --stop-after-init || die "installing $MODULE failed"
 
 say "running the test suite"
-cd "$CC_STATE/addons/$MODULE"
+# pytest-odoo names test modules after the addon directory, so tests are
+# collected through the link named construction_connector, paths included.
+link=$CC_STATE/addons/$MODULE
+args=()
+for arg in "$@"; do
+    if [[ "$arg" != -* && -e "$CC_REPO/${arg%%::*}" ]]; then arg=$link/$arg; fi
+    args+=("$arg")
+done
+set -- "${args[@]}"
+paths=("$link/tests")
+for arg in "$@"; do [[ "$arg" == "$link"/* ]] && paths=(); done
+cd "$link"
 export CC_TEMPLATE_DB=$template CC_ODOO_CONF=$conf CC_PY CC_ODOO_BIN PYTHONPATH=$ODOO_SRC
 set +e
 "$CC_PY" -m pytest -p no:cacheprovider --odoo-config="$conf" --odoo-database="$CC_TEST_DB" --odoo-http \
-    "$CC_STATE/addons/$MODULE/tests" "$@"
+    "${paths[@]}" "$@"
 status=$?
 set -e
 # 5 means no test ran: that is a failure of the harness, not a pass.

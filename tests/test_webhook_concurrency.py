@@ -1,0 +1,75 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Concurrent deliveries against the real server with real commits.
+
+Not an HttpCase: its test mode funnels every request through one cursor,
+which would hide races. Here requests run in their own transactions, so the
+fixture is committed and removed again.
+"""
+
+import threading
+import time
+from contextlib import contextmanager
+
+import requests
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tools import config
+
+from odoo.addons.construction_connector.lib.signatures import sign_headers
+
+from .common import STANDARD_SECRET, encode, make_event
+
+
+@contextmanager
+def committed_env(registry):
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentDeliveries(BaseCase):
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(config["db_name"])
+        with committed_env(self.registry) as env:
+            connector = env["construction.connector"].create({"name": "Concurrency", "auth_scheme": "standard"})
+            connector.action_set_secret(STANDARD_SECRET)
+            self.connector_id, self.token = connector.id, connector.route_token
+        self.addCleanup(self._remove_fixture)
+
+    def _remove_fixture(self):
+        with committed_env(self.registry) as env:
+            connector = env["construction.connector"].browse(self.connector_id)
+            connector.job_ids.unlink()
+            connector.unlink()
+
+    def test_twenty_concurrent_deliveries_of_one_event_store_one_row(self):
+        event = make_event()
+        body = encode(event)
+        url = f"http://127.0.0.1:{config['http_port']}/construction/webhook/{self.token}"
+        start = threading.Barrier(20)
+        statuses = []
+
+        def deliver():
+            headers = {
+                "Content-Type": "application/json",
+                **sign_headers("standard", STANDARD_SECRET, body, event["id"], int(time.time())),
+            }
+            start.wait()
+            statuses.append(requests.post(url, data=body, headers=headers, timeout=60).status_code)
+
+        # Warm the server up first: Odoo builds its static-file map lazily on
+        # the first three-segment path, and CPython 3.11.7 can fail compiling
+        # manifests in 20 threads at once, which is not what this test is about.
+        requests.get(url, timeout=60)
+        threads = [threading.Thread(target=deliver) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(sorted(statuses), [200] * 19 + [202])
+        with committed_env(self.registry) as env:
+            jobs = env["construction.inbound.job"].search([("connector_id", "=", self.connector_id)])
+            self.assertEqual(jobs.mapped("event_id"), [event["id"]])
