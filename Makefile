@@ -3,7 +3,7 @@
 ODOO_SRC ?= /opt/odoo
 export ODOO_SRC
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 run:
 	@bash tools/harness/run.sh
 
@@ -12,3 +12,6 @@ test:
 
 lint:
 	@bash tools/harness/lint.sh
+
+bench:
+	@bash tools/harness/bench.sh $(BENCH_ARGS)

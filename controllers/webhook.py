@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import logging
+import time
 
 from psycopg2 import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -11,7 +12,6 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from ..lib.intake import read_batch, read_single
 from ..lib.openapi import build_openapi
 from ..lib.signatures import SignatureError
-from ..models.db import read_committed_cursor
 
 _logger = logging.getLogger(__name__)
 
@@ -26,8 +26,7 @@ KEPT_HEADERS = (
     "x-signature",
     "x-hub-signature-256",
 )
-# Not readonly (the default for auth="none"): although events are written in
-# a transaction of their own (see _store), that one must be read/write too.
+# Not readonly, the default for auth="none": the request stores the event.
 ROUTE = {"type": "http", "auth": "none", "methods": ["POST"], "csrf": False, "save_session": False, "readonly": False}
 
 
@@ -65,35 +64,40 @@ class WebhookController(http.Controller):
         return _answer(503, {"status": "error", "error": "temporarily unavailable"}, [("Retry-After", "30")])
 
     def _verify_and_store(self, token, batch):
-        connector = request.env["construction.connector"].sudo()._for_route_token(token)
-        if not connector:
+        env = request.env(su=True)
+        settings = env["construction.connector"]._intake_settings(token) if len(token) <= 128 else None
+        if not settings:
             return _answer(404, {"status": "error", "error": "not found"})
-        wait = request.env["construction.rate.limiter"]._hit(connector.id, connector.rate_limit_per_minute)
-        if wait:
-            return _answer(429, {"status": "error", "error": "rate limited"}, [("Retry-After", str(wait))])
         httprequest = request.httprequest
         if httprequest.mimetype not in JSON_TYPES:
             return _answer(415, {"status": "error", "error": "content type must be application/json"})
         length = httprequest.content_length
-        if length is not None and length > connector.max_body_bytes:
+        if length is not None and length > settings.max_body_bytes:
             return _answer(413, {"status": "error", "error": "body too large"})
-        httprequest.max_content_length = connector.max_body_bytes
+        httprequest.max_content_length = settings.max_body_bytes
         try:
             body = httprequest.get_data(cache=True)
         except RequestEntityTooLarge:
             return _answer(413, {"status": "error", "error": "body too large"})
         headers = {name.lower(): value for name, value in httprequest.headers.items()}
         try:
-            verified = connector._verify(headers, body)
+            verified = env["construction.connector"]._verify(settings, headers, body)
         except SignatureError as error:
-            _logger.info("webhook for connector %s refused: %s", connector.id, error)
+            _logger.info("webhook for connector %s refused: %s", settings.connector_id, error)
             return _answer(401, {"status": "error", "error": "unauthorized"})
 
         # Only now, with the sender proven, is the body decoded and parsed.
         incoming = read_batch(body, verified.event_id) if batch else [read_single(body, verified.event_id)]
-        connector._ignore_disallowed(incoming)
+        settings.ignore_disallowed(incoming)
         kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
-        stored = self._store(connector, incoming, kept)
+        # The rate limit counts requests that passed verification: refused
+        # ones write nothing at all, not even to the counter.
+        within_limit, stored = env["construction.inbound.job"]._insert_incoming(settings, incoming, kept)
+        if not within_limit:
+            wait = env["construction.rate.limiter"]._retry_after(time.time())
+            return _answer(429, {"status": "error", "error": "rate limited"}, [("Retry-After", str(wait))])
+        # Odoo commits this request's transaction when we return, before the
+        # response is sent: no 2xx ever leaves for an event not stored.
         results = [
             {"id": event.event_id, "status": _status(event, created), "job_id": job_id}
             for event, (job_id, created) in zip(incoming, stored, strict=True)
@@ -103,17 +107,6 @@ class WebhookController(http.Controller):
         result = results[0]
         del result["id"]
         return _answer(200 if result["status"] == "duplicate" else 202, result)
-
-    def _store(self, connector, incoming, headers):
-        """Insert and commit the events before any 2xx is sent."""
-        with read_committed_cursor(request.env.registry) as cr:
-            Job = request.env(cr=cr)["construction.inbound.job"].sudo()
-            stored = Job._insert_incoming(connector.with_env(Job.env), incoming, headers)
-            if any(
-                created and event.state == "received" for event, (_id, created) in zip(incoming, stored, strict=True)
-            ):
-                Job._trigger_processing()
-        return stored
 
 
 def _status(event, created):

@@ -15,6 +15,26 @@ from .schemas import SchemaError, classify
 MAX_BATCH = 500
 
 
+@dataclass(frozen=True)
+class IntakeSettings:
+    """What the webhook needs of a connector; cached per process by token."""
+
+    connector_id: int
+    company_id: int
+    auth_scheme: str
+    timestamp_tolerance: int
+    max_body_bytes: int
+    rate_limit_per_minute: int
+    allowed_types: frozenset
+
+    def ignore_disallowed(self, incoming):
+        """Events of types this connector does not take are kept, as ignored."""
+        for event in incoming:
+            if self.allowed_types and event.state == "received" and event.event_type not in self.allowed_types:
+                event.state = "ignored"
+                event.error = f"event type {event.event_type!r} is not enabled on this connector"
+
+
 @dataclass
 class IncomingEvent:
     event_id: str

@@ -41,6 +41,8 @@ def _validator(version, name):
 
 
 def _first_error(validator, instance, where):
+    if validator.is_valid(instance):  # the common case, without collecting errors
+        return
     error = next(iter(sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))), None)
     if error is not None:
         path = "/".join(str(part) for part in error.absolute_path)

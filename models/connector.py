@@ -4,10 +4,11 @@ import secrets
 import time
 from datetime import UTC
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib import signatures
+from ..lib.intake import IntakeSettings
 from ..lib.schemas import KNOWN_TYPES
 
 AUTH_SCHEMES = [
@@ -130,6 +131,22 @@ class ConstructionConnector(models.Model):
             ):
                 raise UserError(self.env._("Tolerance and body cap must be positive, the rate limit zero or more."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        connectors = super().create(vals_list)
+        self.env.registry.clear_cache()  # _intake_settings
+        return connectors
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # _intake_settings
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _intake_settings
+        return result
+
     def action_set_secret(self, secret=None, expires_at=None, name=None):
         """Add an active signing secret; a new one is generated when none is given.
 
@@ -167,42 +184,47 @@ class ConstructionConnector(models.Model):
             connector.message_post(body=self.env._("Route token regenerated: the old URL no longer works."))
         return True
 
-    def _allowed_types(self):
-        return {t.strip() for t in (self.allowed_event_types or "").split(",") if t.strip()}
-
-    @api.model
-    def _for_route_token(self, token):
-        """The active connector behind a webhook URL, or an empty recordset."""
-        if not token or len(token) > 128:
-            return self.browse()
-        return self.sudo().search([("route_token", "=", token)], limit=1)
-
-    def _ignore_disallowed(self, incoming):
-        """Events of types this connector does not take are kept, as ignored."""
-        allowed = self._allowed_types()
-        for event in incoming:
-            if allowed and event.state == "received" and event.event_type not in allowed:
-                event.state, event.error = (
-                    "ignored",
-                    f"event type {event.event_type!r} is not enabled on this connector",
-                )
-
-    def _verify(self, headers, body):
-        """signatures.Verified for this request, or raise SignatureError."""
-        now = time.time()
-        plaintexts = self.env["construction.connector.secret"]._plaintexts_by_connector(self.id)
-        secrets_now = [
-            plain
-            for plain, expires_at in plaintexts
-            if not expires_at or expires_at.replace(tzinfo=UTC).timestamp() > now
-        ]
-        return signatures.verify(
-            self.auth_scheme, headers, body, secrets_now, now=now, tolerance=self.timestamp_tolerance
-        )
-
     def action_view_jobs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("construction_connector.action_inbound_job")
         action["domain"] = [("connector_id", "=", self.id)]
         action["context"] = {"default_connector_id": self.id}
         return action
+
+    def _allowed_types(self):
+        return {t.strip() for t in (self.allowed_event_types or "").split(",") if t.strip()}
+
+    @api.model
+    @tools.ormcache("token")
+    def _intake_settings(self, token):
+        """IntakeSettings of the active connector behind a webhook token, or None.
+
+        Cached per process: a webhook request then needs no query to know
+        its connector. Any change to a connector clears the cache.
+        """
+        connector = self.sudo().search([("route_token", "=", token)], limit=1) if token else self.browse()
+        if not connector:
+            return None
+        return IntakeSettings(
+            connector_id=connector.id,
+            company_id=connector.company_id.id,
+            auth_scheme=connector.auth_scheme,
+            timestamp_tolerance=connector.timestamp_tolerance,
+            max_body_bytes=connector.max_body_bytes,
+            rate_limit_per_minute=connector.rate_limit_per_minute,
+            allowed_types=frozenset(connector._allowed_types()),
+        )
+
+    @api.model
+    def _verify(self, settings, headers, body):
+        """signatures.Verified for this request, or raise SignatureError."""
+        now = time.time()
+        plaintexts = self.env["construction.connector.secret"]._plaintexts_by_connector(settings.connector_id)
+        secrets_now = [
+            plain
+            for plain, expires_at in plaintexts
+            if not expires_at or expires_at.replace(tzinfo=UTC).timestamp() > now
+        ]
+        return signatures.verify(
+            settings.auth_scheme, headers, body, secrets_now, now=now, tolerance=settings.timestamp_tolerance
+        )

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
 import json
+import time
 
 from odoo import fields, models
 from odoo.tools import SQL
@@ -68,27 +69,15 @@ class ConstructionInboundJob(models.Model):
         """Entry point of the processing cron (the queue issue fills it in)."""
         return True
 
-    def _trigger_processing(self):
-        """Wake the processing cron now, unless a wake-up is already pending
-        (one trigger row per event would only make the cron table grow)."""
-        cron = self.env.ref("construction_connector.ir_cron_process_inbound_jobs")
-        self.env.cr.execute(
-            SQL(
-                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
-                cron.id,
-                fields.Datetime.now(),
-            )
-        )
-        if not self.env.cr.fetchone():
-            cron._trigger()
+    def _insert_incoming(self, settings, incoming, headers):
+        """Count the request against the rate limit and store its events, in
+        one statement: returns (within_limit, [(job_id, created)] in the
+        order of ``incoming``). Over the limit, nothing is stored.
 
-    def _insert_incoming(self, connector, incoming, headers):
-        """Store verified events, skipping ids the connector already has.
-
-        One INSERT ... ON CONFLICT DO NOTHING: Odoo may replay a request after
-        a serialization error, and two deliveries of one event may race; the
-        unique (connector_id, event_id) key decides, not Python.
-        Returns [(job_id, created)] in the order of ``incoming``.
+        INSERT ... ON CONFLICT DO NOTHING: two deliveries of one event may
+        race, and Odoo replays a request after a serialization error; the
+        unique (connector_id, event_id) key decides, not Python. The same
+        statement says whether the processing cron still needs waking.
         """
         now = fields.Datetime.now()
         headers_json = json.dumps(headers, sort_keys=True)
@@ -96,46 +85,68 @@ class ConstructionInboundJob(models.Model):
         for event in incoming:
             first.setdefault(event.event_id, event)
         rows = [
-            SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s, %s, %s, %s)",
-                connector.id,
-                connector.company_id.id,
-                event.event_id,
-                event.event_type,
-                event.event_version,
-                event.state,
-                *_payload_columns(event.payload),
-                headers_json,
-                "validation" if event.state == "quarantined" else None,
-                event.error,
-                now,
-                now,
-                now,
-                self.env.uid,
-                self.env.uid,
-            )
+            {
+                "connector_id": settings.connector_id,
+                "company_id": settings.company_id,
+                "event_id": event.event_id,
+                "event_type": event.event_type,
+                "event_version": event.event_version,
+                "state": event.state,
+                **_payload_columns(event.payload),
+                "headers": headers_json,
+                "error_class": "validation" if event.state == "quarantined" else None,
+                "last_error": event.error,
+                "received_at": str(now),
+                "attempts": 0,
+                "create_date": str(now),
+                "write_date": str(now),
+                "create_uid": self.env.uid,
+                "write_uid": self.env.uid,
+            }
             for event in first.values()
         ]
+        columns = SQL(", ").join(SQL.identifier(column) for column in rows[0])
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id("construction_connector.ir_cron_process_inbound_jobs")
+        count_hit = self.env["construction.rate.limiter"]._count_hit_sql(
+            settings.connector_id, settings.rate_limit_per_minute, time.time()
+        )
         self.env.cr.execute(
             SQL(
-                """INSERT INTO construction_inbound_job
-                       (connector_id, company_id, event_id, event_type, event_version, state, payload, payload_raw,
-                        headers, error_class, last_error, received_at, attempts, create_date, write_date,
-                        create_uid, write_uid)
-                   VALUES %s
-                   ON CONFLICT (connector_id, event_id) DO NOTHING
-                   RETURNING event_id, id""",
-                SQL(", ").join(rows),
+                """WITH %(count_hit)s,
+                   inserted AS (
+                       INSERT INTO construction_inbound_job (%(columns)s)
+                       SELECT %(columns)s FROM jsonb_populate_recordset(NULL::construction_inbound_job, %(rows)s)
+                        WHERE (SELECT ok FROM allowed)
+                       ON CONFLICT (connector_id, event_id) DO NOTHING
+                       RETURNING event_id, id, state)
+                   SELECT allowed.ok, inserted.event_id, inserted.id, inserted.state = 'received'
+                          AND NOT EXISTS (SELECT 1 FROM ir_cron_trigger WHERE cron_id = %(cron)s AND call_at <= %(now)s)
+                     FROM allowed LEFT JOIN inserted ON TRUE""",
+                count_hit=count_hit,
+                columns=columns,
+                rows=json.dumps(rows),
+                cron=cron_id,
+                now=now,
             )
         )
-        created = dict(self.env.cr.fetchall())
+        rows = self.env.cr.fetchall()  # at least one: the "allowed" row, joined to what was inserted
+        if not rows[0][0]:
+            return False, []
+        created, wake_cron = {}, False
+        for _allowed, event_id, job_id, needs_wake in rows:
+            if event_id:
+                created[event_id] = job_id
+                wake_cron |= needs_wake
+        if wake_cron:
+            # Unless a wake-up is already pending: one per event would only grow the table.
+            self.env["ir.cron"].browse(cron_id)._trigger()
         missing = [event_id for event_id in first if event_id not in created]
         existing = {}
         if missing:
             self.env.cr.execute(
                 SQL(
                     "SELECT event_id, id FROM construction_inbound_job WHERE connector_id = %s AND event_id IN %s",
-                    connector.id,
+                    settings.connector_id,
                     tuple(missing),
                 )
             )
@@ -145,14 +156,14 @@ class ConstructionInboundJob(models.Model):
             is_new = event.event_id in created and event.event_id not in seen
             seen.add(event.event_id)
             results.append((created.get(event.event_id) or existing.get(event.event_id), is_new))
-        return results
+        return True, results
 
 
 def _payload_columns(body):
-    """(payload, payload_raw): text when the bytes are text, else base64 as the ORM stores binaries."""
+    """Text when the bytes are text, else base64 in payload_raw as the ORM stores binaries."""
     if b"\x00" not in body:
         try:
-            return body.decode("utf-8"), None
+            return {"payload": body.decode("utf-8"), "payload_raw": None}
         except UnicodeDecodeError:
             pass
-    return None, base64.b64encode(body)
+    return {"payload": None, "payload_raw": base64.b64encode(body).decode()}

@@ -1,17 +1,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import time
+import os
+import threading
 
 from odoo import api, models
 from odoo.tools import SQL
-
-from .db import read_committed_cursor
 
 WINDOW_SECONDS = 60
 
 
 class ConstructionRateLimiter(models.AbstractModel):
     """Requests per connector per minute, counted in PostgreSQL so that every
-    Odoo worker process (and every server) shares one count."""
+    Odoo worker process (and every server) shares one count.
+
+    Each worker thread counts in a row of its own (its "slot") and reads the
+    sum of all slots: no two transactions ever update the same row, so the
+    count never causes a serialization failure or a lock wait. Hits of
+    requests still in flight elsewhere are seen once they commit, so the
+    limit can be overshot by at most the number of workers.
+    """
 
     _name = "construction.rate.limiter"
     _description = "Construction Webhook Rate Limiter"
@@ -22,35 +28,42 @@ class ConstructionRateLimiter(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """CREATE UNLOGGED TABLE IF NOT EXISTS %s (
-                    connector_id INTEGER PRIMARY KEY,
+                    connector_id INTEGER NOT NULL,
+                    slot VARCHAR NOT NULL,
                     window_start BIGINT NOT NULL,
-                    hits INTEGER NOT NULL)""",
+                    hits INTEGER NOT NULL,
+                    PRIMARY KEY (connector_id, slot))""",
                 SQL.identifier(self._table_name),
             )
         )
 
     @api.model
-    def _hit(self, connector_id, limit_per_minute):
-        """Count one request; return 0 if allowed, else seconds to wait."""
-        if limit_per_minute <= 0:
-            return 0
-        now = time.time()
+    def _count_hit_sql(self, connector_id, limit_per_minute, now):
+        """CTEs ``hit`` and ``allowed`` that count one request and say whether
+        it is within the limit: spliced into the statement that stores the
+        events, so counting costs no round trip of its own."""
         window = int(now // WINDOW_SECONDS)
-        query = SQL(
-            """INSERT INTO %(table)s AS w (connector_id, window_start, hits) VALUES (%(connector)s, %(window)s, 1)
-               ON CONFLICT (connector_id) DO UPDATE SET
-                   hits = CASE WHEN w.window_start = EXCLUDED.window_start THEN w.hits + 1 ELSE 1 END,
-                   window_start = EXCLUDED.window_start
-               RETURNING hits""",
+        return SQL(
+            """hit AS (
+                   INSERT INTO %(table)s AS w (connector_id, slot, window_start, hits)
+                   VALUES (%(connector)s, %(slot)s, %(window)s, 1)
+                   ON CONFLICT (connector_id, slot) DO UPDATE SET
+                       hits = CASE WHEN w.window_start = EXCLUDED.window_start THEN w.hits + 1 ELSE 1 END,
+                       window_start = EXCLUDED.window_start
+                   RETURNING hits),
+               allowed AS (
+                   -- WITH parts share one snapshot: the other slots, plus our own count
+                   SELECT %(limit)s <= 0 OR (SELECT hits FROM hit) + COALESCE(SUM(r.hits), 0) <= %(limit)s AS ok
+                     FROM %(table)s r
+                    WHERE r.connector_id = %(connector)s AND r.window_start = %(window)s AND r.slot <> %(slot)s)""",
             table=SQL.identifier(self._table_name),
             connector=connector_id,
+            slot=f"{os.getpid()}:{threading.get_ident()}",
             window=window,
+            limit=limit_per_minute,
         )
-        # Concurrent requests queue on the row for microseconds instead of
-        # failing the request's own transaction with a serialization error.
-        with read_committed_cursor(self.env.registry) as cr:
-            cr.execute(query)
-            hits = cr.fetchone()[0]
-        if hits <= limit_per_minute:
-            return 0
-        return max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
+
+    @api.model
+    def _retry_after(self, now):
+        """Seconds until the current window closes."""
+        return max(1, int((now // WINDOW_SECONDS + 1) * WINDOW_SECONDS - now + 0.999))

@@ -7,7 +7,7 @@ prepare
 CC_RUN_DB=${CC_RUN_DB:-construction}
 CC_HTTP_PORT=${CC_HTTP_PORT:-8069}
 conf=$CC_STATE/odoo-run.conf
-write_config "$conf" "http_port = $CC_HTTP_PORT" "max_cron_threads = 1" "dbfilter = ^$CC_RUN_DB\$"
+write_config "$conf" "http_port = $CC_HTTP_PORT" "max_cron_threads = 1" "db_name = $CC_RUN_DB"
 
 if db_exists "$CC_RUN_DB"; then
     say "upgrading $MODULE in $CC_RUN_DB"

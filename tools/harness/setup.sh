@@ -44,13 +44,14 @@ ensure_venv() {
     local reqs stamp
     reqs=$(mktemp)
     "$CC_REPO/tools/harness/odoo_requirements.sh" "$ODOO_SRC" >"$reqs"
-    stamp=$(cat "$reqs" "$CC_REPO/requirements.txt" "$CC_REPO/requirements-test.txt" |
+    stamp=$(cat "$reqs" "$CC_REPO/requirements.txt" "$CC_REPO/requirements-test.txt" "$CC_REPO/tools/harness/setup.sh" |
         cat - <(python3 --version) | sha1sum | cut -c1-16)
     if [ "$(cat "$CC_VENV/.stamp" 2>/dev/null)" != "$stamp" ]; then
         say "virtualenv $CC_VENV (Odoo's requirements and ours)"
         mkdir -p "$CC_STATE"
         [ -x "$CC_PY" ] || python3 -m venv "$CC_VENV"
-        "$CC_PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools
+        # gevent 22 (Odoo's pin) still imports pkg_resources, gone from setuptools 81.
+        "$CC_PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel "setuptools<81"
         "$CC_PY" -m pip install -q --disable-pip-version-check -r "$reqs" \
             -r "$CC_REPO/requirements.txt" -r "$CC_REPO/requirements-test.txt" 2> >(grep -v "^WARNING: Location" >&2)
         echo "$stamp" >"$CC_VENV/.stamp"
