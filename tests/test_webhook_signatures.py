@@ -14,6 +14,8 @@ from odoo.addons.construction_connector.models.connector import new_secret
 
 from .common import WebhookCase, encode, make_event
 
+DEMO_SECRET = "whsec_ZGVtby1vbmx5LWNvbnN0cnVjdGlvbi1zZWNyZXQ="  # as published in the README
+
 
 def flip_bit(text, position=-2):
     """The same text with one bit of one character flipped."""
@@ -158,3 +160,11 @@ class TestSignatures(WebhookCase):
         )
         self.assertTrue(rows)
         self.assertNotIn(self.secret, json.dumps(rows))
+
+
+@tagged("post_install", "-at_install")
+class TestDemoConnector(WebhookCase):
+    def test_published_demo_secret_is_accepted(self):
+        demo = self.env.ref("construction_connector.demo_connector")
+        response = self.deliver(make_event(), connector=demo, secret=DEMO_SECRET)
+        self.assertEqual(response.status_code, 202, response.text)
