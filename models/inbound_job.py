@@ -2,9 +2,29 @@
 import base64
 import json
 import time
+from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+# What the platform sent stays as it arrived: reposting stores overrides
+# beside it, never over it.
+PROTECTED_FIELDS = frozenset(
+    {
+        "connector_id",
+        "company_id",
+        "event_id",
+        "event_type",
+        "event_version",
+        "payload",
+        "payload_raw",
+        "headers",
+        "received_at",
+    }
+)
+FINISHED_STATES = ("done", "ignored")
+GC_CHUNK = 1000
 
 JOB_STATES = [
     ("received", "Received"),
@@ -65,9 +85,38 @@ class ConstructionInboundJob(models.Model):
         ),
     ]
 
+    def write(self, vals):
+        if PROTECTED_FIELDS.intersection(vals):
+            raise AccessError(
+                self.env._(
+                    "The received event cannot be changed: %s. Repost with overrides instead.",
+                    ", ".join(sorted(PROTECTED_FIELDS.intersection(vals))),
+                )
+            )
+        return super().write(vals)
+
     def _cron_process_jobs(self):
         """Entry point of the processing cron (the queue issue fills it in)."""
         return True
+
+    @api.autovacuum
+    def _gc_finished_jobs(self):
+        """Delete done and ignored jobs untouched for the retention period, in
+        chunks. Dead, quarantined and waiting jobs are never deleted here:
+        someone still has to look at them."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param("construction_connector.retention_days", 90))
+        if days <= 0:
+            return
+        cutoff = fields.Datetime.now() - timedelta(days=days)
+        domain = [("state", "in", FINISHED_STATES), ("write_date", "<", cutoff)]
+        while jobs := self.sudo().with_context(active_test=False).search(domain, limit=GC_CHUNK):
+            jobs.unlink()
+            if len(jobs) < GC_CHUNK:
+                break
+            # Commit each chunk (autovacuum runs in a cron): a long backlog must
+            # not become one huge transaction holding locks on the queue.
+            if not self.env.registry.in_test_mode():
+                self.env.cr.commit()
 
     def _insert_incoming(self, settings, incoming, headers):
         """Count the request against the rate limit and store its events, in

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import os
 import threading
+import time
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -61,6 +62,17 @@ class ConstructionRateLimiter(models.AbstractModel):
             slot=f"{os.getpid()}:{threading.get_ident()}",
             window=window,
             limit=limit_per_minute,
+        )
+
+    @api.autovacuum
+    def _gc_stale_windows(self):
+        """Forget the slots of workers gone for more than a window."""
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE window_start < %s",
+                SQL.identifier(self._table_name),
+                int(time.time() // WINDOW_SECONDS) - 1,
+            )
         )
 
     @api.model
