@@ -1,3 +1,4 @@
 from . import controllers
+from . import handlers
 from . import models
 from . import wizards

@@ -5,3 +5,4 @@ from . import cost_code
 from . import mapping
 from . import rate_limiter
 from . import res_config_settings
+from . import source_revision

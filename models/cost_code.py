@@ -61,7 +61,15 @@ class ConstructionCostCode(models.Model):
     def create(self, vals_list):
         cost_codes = super().create(vals_list)
         cost_codes.filtered(lambda c: not c.analytic_account_id)._create_analytic_accounts()
+        # A platform code equal to a cost code resolves without a mapping.
+        self.env["construction.inbound.job"]._release_waiting("cost_code", cost_codes.mapped("code"))
         return cost_codes
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "code" in vals or vals.get("active"):
+            self.env["construction.inbound.job"]._release_waiting("cost_code", self.mapped("code"))
+        return result
 
     def _create_analytic_accounts(self):
         plan = self.env.ref("construction_connector.analytic_plan_cost_codes")

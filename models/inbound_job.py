@@ -1,12 +1,26 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import base64
 import json
+import logging
 import time
 from datetime import timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
+
+from ..handlers import HANDLERS
+from ..lib.backoff import retry_delay
+from ..lib.failures import InvalidEvent, JobFailure, MissingMapping, NoHandler, TransientFailure
+from ..lib.json_safety import BodyError, parse_body
+from ..lib.schemas import SchemaError, classify
+from ..lib.sources import source_of
+from .mapping import MAPPING_KINDS
+
+_logger = logging.getLogger(__name__)
 
 # What the platform sent stays as it arrived: reposting stores overrides
 # beside it, never over it.
@@ -24,7 +38,9 @@ PROTECTED_FIELDS = frozenset(
     }
 )
 FINISHED_STATES = ("done", "ignored")
+READY_STATES = ("received", "retrying")
 GC_CHUNK = 1000
+PARAM = "construction_connector."
 
 JOB_STATES = [
     ("received", "Received"),
@@ -69,6 +85,11 @@ class ConstructionInboundJob(models.Model):
     error_class = fields.Selection(ERROR_CLASSES, readonly=True, tracking=True)
     last_error = fields.Text(readonly=True)
     received_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    missing_kind = fields.Selection(MAPPING_KINDS, readonly=True, help="Waiting for a mapping of this kind...")
+    missing_code = fields.Char(readonly=True, index=True, help="... for this external code.")
+    record_type = fields.Char(readonly=True, help="Kind of source record the event is about.")
+    source_id = fields.Char(readonly=True, index=True, help="The platform's id of that record.")
+    revision = fields.Integer(readonly=True)
     payload = fields.Text(readonly=True, help="The request body exactly as received.")
     payload_raw = fields.Binary(
         attachment=False,
@@ -85,6 +106,13 @@ class ConstructionInboundJob(models.Model):
         ),
     ]
 
+    def init(self):
+        # The claim query only ever looks at ready jobs: keep that scan small.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS construction_inbound_job_ready_idx"
+            " ON construction_inbound_job (id) WHERE state IN ('received', 'retrying')"
+        )
+
     def write(self, vals):
         if PROTECTED_FIELDS.intersection(vals):
             raise AccessError(
@@ -95,9 +123,172 @@ class ConstructionInboundJob(models.Model):
             )
         return super().write(vals)
 
-    def _cron_process_jobs(self):
-        """Entry point of the processing cron (the queue issue fills it in)."""
+    def action_requeue(self):
+        """Back to the queue, now (the back-office buttons call this)."""
+        self._requeue()
         return True
+
+    def _requeue(self):
+        self.write({"state": "received", "next_attempt_at": False, "missing_kind": False, "missing_code": False})
+        self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger()
+
+    # Processing: the cron claims a batch, each job runs in its own savepoint.
+
+    @api.model
+    def _cron_process_jobs(self, batch_size=None):
+        """Process one batch of ready jobs and report progress to the cron.
+
+        Odoo's cron commits after each call and calls again while jobs
+        remain, so this is one batch per transaction: a crash loses at most
+        the batch in flight, which is claimed again, nothing posted twice.
+        Nothing may escape: Odoo deactivates a cron that keeps failing.
+        """
+        try:
+            params = self.env["ir.config_parameter"].sudo()
+            batch_size = batch_size or int(params.get_param(PARAM + "batch_size", 200))
+            jobs = self._claim(batch_size)
+            for job in jobs:
+                job._run_one()
+            self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=self._count_ready())
+        except Exception:
+            _logger.exception("construction job processing failed; the batch will be claimed again")
+            self.env.cr.rollback()
+
+    @api.model
+    def _claim(self, limit):
+        """Lock up to ``limit`` ready jobs; jobs locked by another worker are skipped."""
+        self.flush_model(["state", "next_attempt_at"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM construction_inbound_job
+                    WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                READY_STATES,
+                fields.Datetime.now(),
+                limit,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _count_ready(self):
+        return self.search_count(
+            [
+                ("state", "in", READY_STATES),
+                "|",
+                ("next_attempt_at", "=", False),
+                ("next_attempt_at", "<=", fields.Datetime.now()),
+            ]
+        )
+
+    def _run_one(self):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                note = self._process()
+        except JobFailure as failure:
+            self._fail(failure)
+        except OperationalError as error:
+            if not isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                raise
+            self._fail(TransientFailure(str(error)))
+        except Exception as error:  # a poison job must not stop the others
+            _logger.exception("construction job %s failed", self.id)
+            self._fail(JobFailure(f"{type(error).__name__}: {error}"))
+        else:
+            self._succeed(note)
+
+    def _process(self):
+        """parse -> validate -> normalise -> revision gate -> handler -> lineage.
+
+        Returns a note for the chatter, or raises a lib.failures failure.
+        """
+        event = self._read_event()
+        if classify(event) == "unknown_type":
+            raise InvalidEvent(f"unknown event type {event['type']!r}")
+        record_type, source_id, revision = source_of(event)
+        self.write({"record_type": record_type, "source_id": source_id, "revision": revision})
+        Revision = self.env["construction.source.revision"].sudo()
+        newest = Revision._newest_applied(self.connector_id.id, record_type, source_id)
+        if newest is not None and revision <= newest:
+            return self.env._(
+                "Revision %(revision)s of %(record)s is not newer than the applied revision %(newest)s: no effect.",
+                revision=revision,
+                record=source_id,
+                newest=newest,
+            )
+        handler = HANDLERS.get(self.event_type)
+        if handler is None:
+            raise NoHandler(f"no posting handler for event type {self.event_type!r}")
+        connector = self.connector_id
+        handler(self.with_user(connector.user_id).with_company(connector.company_id).env, self, event)
+        Revision.create(
+            {
+                "connector_id": connector.id,
+                "record_type": record_type,
+                "source_id": source_id,
+                "revision": revision,
+                "job_id": self.id,
+            }
+        )
+        return None
+
+    def _read_event(self):
+        body = self.payload.encode() if self.payload else base64.b64decode(self.payload_raw or b"")
+        try:
+            event = parse_body(body)
+            classify(event)
+        except (BodyError, SchemaError) as error:
+            raise InvalidEvent(str(error)) from None
+        return event
+
+    def _succeed(self, note):
+        self.write(
+            {
+                "state": "done",
+                "attempts": self.attempts + 1,
+                "error_class": False,
+                "last_error": False,
+                "next_attempt_at": False,
+                "missing_kind": False,
+                "missing_code": False,
+            }
+        )
+        if note:
+            self.message_post(body=note)
+
+    def _fail(self, failure):
+        self.env.invalidate_all(flush=False)  # the savepoint's writes were rolled back
+        attempts = self.attempts + 1
+        values = {
+            "state": failure.state,
+            "attempts": attempts,
+            "error_class": failure.error_class,
+            "last_error": str(failure)[:4000],
+            "next_attempt_at": False,
+        }
+        if isinstance(failure, MissingMapping):
+            values.update(missing_kind=failure.kind, missing_code=failure.code)
+        if failure.state == "retrying":
+            max_attempts = int(self.env["ir.config_parameter"].sudo().get_param(PARAM + "max_attempts", 5))
+            if attempts >= max_attempts:
+                values["state"] = "dead"
+            else:
+                base = int(self.env["ir.config_parameter"].sudo().get_param(PARAM + "retry_base_seconds", 60))
+                delay = retry_delay(attempts, base=base)
+                values["next_attempt_at"] = fields.Datetime.now() + timedelta(seconds=delay)
+        self.write(values)
+
+    @api.model
+    def _release_waiting(self, kind, codes, connector=None):
+        """Requeue the jobs waiting for a mapping of ``kind`` for one of ``codes``."""
+        domain = [("state", "=", "waiting_mapping"), ("missing_kind", "=", kind), ("missing_code", "in", list(codes))]
+        if connector:
+            domain.append(("connector_id", "=", connector.id))
+        jobs = self.sudo().search(domain)
+        if jobs:
+            jobs._requeue()
+        return jobs
 
     @api.autovacuum
     def _gc_finished_jobs(self):

@@ -61,3 +61,20 @@ class ConstructionMapping(models.Model):
         kinds = dict(MAPPING_KINDS)
         for mapping in self:
             mapping.display_name = f"{kinds.get(mapping.kind)} {mapping.external_code} → {mapping.res_name or '?'}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        mappings = super().create(vals_list)
+        mappings._release_waiting_jobs()
+        return mappings
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._release_waiting_jobs()
+        return result
+
+    def _release_waiting_jobs(self):
+        """Jobs waiting for one of these codes go back to the queue by themselves."""
+        Job = self.env["construction.inbound.job"]
+        for mapping in self.filtered("active"):
+            Job._release_waiting(mapping.kind, [mapping.external_code], mapping.connector_id)

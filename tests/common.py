@@ -12,6 +12,8 @@ OUR_MODELS = (
     "construction.inbound.job",
     "construction.cost.code",
     "construction.mapping",
+    "construction.connector.secret",
+    "construction.source.revision",
 )
 STANDARD_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # base64 of 24 test bytes
 
