@@ -19,3 +19,7 @@ def register(*event_types):
         return handler
 
     return decorator
+
+
+# Each handler module registers itself with the registry above.
+from . import labour  # noqa: E402

@@ -1,3 +1,4 @@
+from . import analytic_line
 from . import connector
 from . import connector_secret
 from . import inbound_job

@@ -90,6 +90,9 @@ class ConstructionInboundJob(models.Model):
     record_type = fields.Char(readonly=True, help="Kind of source record the event is about.")
     source_id = fields.Char(readonly=True, index=True, help="The platform's id of that record.")
     revision = fields.Integer(readonly=True)
+    analytic_line_ids = fields.One2many(
+        "account.analytic.line", "construction_job_id", string="Posted Lines", readonly=True
+    )
     payload = fields.Text(readonly=True, help="The request body exactly as received.")
     payload_raw = fields.Binary(
         attachment=False,

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 
+from ..lib.failures import MissingMapping
+
 # kind -> Odoo model its res_id points to (fixed by the wire contract).
 MAPPING_MODELS = {
     "project": "project.project",
@@ -78,3 +80,36 @@ class ConstructionMapping(models.Model):
         Job = self.env["construction.inbound.job"]
         for mapping in self.filtered("active"):
             Job._release_waiting(mapping.kind, [mapping.external_code], mapping.connector_id)
+
+    @api.model
+    def _resolve(self, connector, kind, code, on_date):
+        """The Odoo record an external code means on ``on_date``.
+
+        The connector's own mapping wins over a global one; a cost code also
+        resolves directly by its code. Raises MissingMapping otherwise.
+        """
+        if kind == "cost_code":
+            cost_code = self.env["construction.cost.code"].search(
+                [("code", "=", code), ("company_id", "in", [connector.company_id.id, False])], limit=1
+            )
+            if cost_code:
+                return cost_code
+        mapping = self.search(
+            [
+                ("kind", "=", kind),
+                ("external_code", "=", code),
+                ("connector_id", "in", [connector.id, False]),
+                "|",
+                ("date_from", "=", False),
+                ("date_from", "<=", on_date),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", on_date),
+            ],
+            order="connector_id asc nulls last, date_from desc nulls last",
+            limit=1,
+        )
+        record = mapping and self.env[MAPPING_MODELS[kind]].browse(mapping.res_id).exists()
+        if not record:
+            raise MissingMapping(kind, code)
+        return record

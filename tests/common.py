@@ -32,18 +32,17 @@ def jsonrpc_body(service, method, *args):
 
 def make_event(event_type="timesheet.approved", event_id=None, **data):
     """A schema-valid v1 event; ``data`` overrides the defaults of its type."""
-    defaults = {
-        "timesheet.approved": {
-            "timesheet_id": "TS-1",
-            "revision": 1,
-            "employee": "EMP-101",
-            "project": "PRJ-TOWER",
-            "phase": "TOWER-FND",
-            "cost_code": "03 11 00",
-            "date": "2026-12-01",
-            "hours": 8,
-        },
+    timesheet = {
+        "timesheet_id": "TS-1",
+        "revision": 1,
+        "employee": "EMP-101",
+        "project": "PRJ-TOWER",
+        "phase": "TOWER-FND",
+        "cost_code": "03 11 00",
+        "date": "2026-12-01",
+        "hours": 8,
     }
+    defaults = {f"timesheet.{status}": timesheet for status in ("submitted", "approved", "rejected")}
     return {
         "id": event_id or f"evt_{uuid.uuid4().hex}",
         "type": event_type,

@@ -1,0 +1,31 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class AccountAnalyticLine(models.Model):
+    _inherit = "account.analytic.line"
+
+    construction_job_id = fields.Many2one(
+        "construction.inbound.job", string="Construction Job", index="btree_not_null", readonly=True, copy=False
+    )
+    construction_source_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="connector:record type:source id of the field record this line posts.",
+    )
+
+    def _timesheet_preprocess_get_accounts(self, vals):
+        # Timesheets take every analytic dimension from their project; the
+        # cost code dimension belongs to the line itself when one is given.
+        accounts = super()._timesheet_preprocess_get_accounts(vals)
+        plan = self.env.ref("construction_connector.analytic_plan_cost_codes", raise_if_not_found=False)
+        if plan and vals.get(plan._column_name()):
+            accounts[plan._column_name()] = vals[plan._column_name()]
+        return accounts
+
+    def init(self):
+        # One live posting per field record, whatever happens above.
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS account_analytic_line_construction_source_uniq"
+            " ON account_analytic_line (construction_source_key) WHERE construction_source_key IS NOT NULL"
+        )
