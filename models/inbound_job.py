@@ -2,8 +2,10 @@
 import base64
 import json
 import logging
+import os
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from psycopg2 import OperationalError
 
@@ -41,6 +43,10 @@ FINISHED_STATES = ("done", "ignored")
 READY_STATES = ("received", "retrying")
 GC_CHUNK = 1000
 PARAM = "construction_connector."
+# Test-only fault injection (tests/test_crash_recovery.py): after this many
+# jobs of a batch, note the pid in the marker file and hang, to be killed.
+CRASH_TEST_PAUSE_AFTER = "CONSTRUCTION_CONNECTOR_CRASH_TEST_PAUSE_AFTER"
+CRASH_TEST_MARKER = "CONSTRUCTION_CONNECTOR_CRASH_TEST_MARKER"
 
 JOB_STATES = [
     ("received", "Received"),
@@ -150,8 +156,9 @@ class ConstructionInboundJob(models.Model):
             params = self.env["ir.config_parameter"].sudo()
             batch_size = batch_size or int(params.get_param(PARAM + "batch_size", 200))
             jobs = self._claim(batch_size)
-            for job in jobs:
+            for processed, job in enumerate(jobs, 1):
                 job._run_one()
+                _pause_for_crash_test(processed)
             self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=self._count_ready())
         except Exception:
             _logger.exception("construction job processing failed; the batch will be claimed again")
@@ -400,6 +407,12 @@ class ConstructionInboundJob(models.Model):
             seen.add(event.event_id)
             results.append((created.get(event.event_id) or existing.get(event.event_id), is_new))
         return True, results
+
+
+def _pause_for_crash_test(processed):
+    if os.environ.get(CRASH_TEST_PAUSE_AFTER) == str(processed):
+        Path(os.environ[CRASH_TEST_MARKER]).write_text(str(os.getpid()))
+        time.sleep(3600)
 
 
 def _payload_columns(body):

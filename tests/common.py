@@ -2,7 +2,9 @@
 import json
 import time
 import uuid
+from contextlib import contextmanager
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase
 
 from odoo.addons.construction_connector.lib.signatures import sign_headers
@@ -50,6 +52,14 @@ def make_event(event_type="timesheet.approved", event_id=None, **data):
         "occurred_at": "2026-12-01T07:00:00Z",
         "data": {**defaults.get(event_type, {}), **data},
     }
+
+
+@contextmanager
+def committed_env(registry):
+    """An environment on a cursor of its own, committed on leaving: for tests
+    where a real server (or a second worker) must see the data."""
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
 
 
 def encode(document):

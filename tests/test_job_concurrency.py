@@ -11,7 +11,7 @@ from odoo.tools import config
 
 from odoo.addons.construction_connector.lib.intake import read_single
 
-from .common import encode, make_event
+from .common import committed_env, encode, make_event
 from .test_job_processing import post_partner, posting_handler
 
 JOBS = 60
@@ -22,8 +22,7 @@ class TestParallelCronWorkers(BaseCase):
     def setUp(self):
         super().setUp()
         self.registry = Registry(config["db_name"])
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             connector = env["construction.connector"].create({"name": "Parallel workers"})
             settings = env["construction.connector"]._intake_settings(connector.route_token)
             events = [make_event(timesheet_id=f"TS-P{n}") for n in range(JOBS)]
@@ -34,8 +33,7 @@ class TestParallelCronWorkers(BaseCase):
         self.addCleanup(self._remove_fixture)
 
     def _remove_fixture(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             env["res.partner"].search([("name", "=like", "posted TS-P% rev 1")]).unlink()
             connector = env["construction.connector"].browse(self.connector_id)
             connector.job_ids.unlink()
@@ -66,8 +64,7 @@ class TestParallelCronWorkers(BaseCase):
                 worker.join()
         self.assertFalse(set(claims[0]) & set(claims[1]), "a job was claimed by both workers")
         self.assertTrue(claims[0] and claims[1], "both workers took part")
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             jobs = env["construction.inbound.job"].search([("connector_id", "=", self.connector_id)])
             self.assertEqual(len(jobs), JOBS)
             self.assertEqual(set(jobs.mapped("state")), {"done"})

@@ -8,24 +8,16 @@ fixture is committed and removed again.
 
 import threading
 import time
-from contextlib import contextmanager
 
 import requests
 
-from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tools import config
 
 from odoo.addons.construction_connector.lib.signatures import sign_headers
 
-from .common import STANDARD_SECRET, encode, make_event
-
-
-@contextmanager
-def committed_env(registry):
-    with registry.cursor() as cr:
-        yield api.Environment(cr, SUPERUSER_ID, {})
+from .common import STANDARD_SECRET, committed_env, encode, make_event
 
 
 @tagged("post_install", "-at_install")
