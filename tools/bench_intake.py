@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Intake benchmark: Odoo's no-op request rate against our signed intake rate.
+"""Benchmark of intake and queue, against a live server (`make bench`
+starts one with --workers=2 and a cron worker).
 
-Runs against a live server (`make bench` starts one with --workers=2). Both
-loads come from the same number of concurrent senders, so the ratio says
-what verifying, storing and committing an event costs over Odoo's own
-cheapest request. Needs only `requests`; sets up its own connector over
-XML-RPC as the admin user.
+1. Intake: Odoo's no-op request rate against our signed single-event
+   intake rate, from the same number of concurrent senders; the ratio says
+   what verifying, storing and committing an event costs over Odoo's own
+   cheapest request.
+2. Queue: N approved timesheet events through the batch endpoint, timed
+   from the first request to the last job done, against the usual
+   alternative: one XML-RPC create of a timesheet line per event.
+
+Needs only `requests`; sets things up over XML-RPC as the admin user, and
+uses the demo connector's published secret for the queue (its mappings).
 """
 
 import argparse
@@ -137,6 +143,88 @@ def bench_intake(args, connector):
     return {"noop": floor, "intake": ours, "ratio": ratio}
 
 
+DEMO_TOKEN = "demo-field-platform"
+DEMO_SECRET = "whsec_ZGVtby1vbmx5LWNvbnN0cnVjdGlvbi1zZWNyZXQ="  # published: demo only
+
+
+def odoo_rss_mib():
+    """Resident memory of each Odoo process on this machine, by pid."""
+    sizes = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"odoo-bin" in (proc / "cmdline").read_bytes():
+                pages = int((proc / "statm").read_text().split()[1])
+                sizes[int(proc.name)] = pages * 4096 / 2**20
+        except OSError:
+            continue
+    return sizes
+
+
+def bench_queue(args, connector):
+    models, uid, db, password = connector["models"], connector["uid"], args.db, args.password
+
+    def call(model, method, *params, **kw):
+        return models.execute_kw(db, uid, password, model, method, list(params), kw)
+
+    (demo_id,) = call("construction.connector", "search", [("route_token", "=", DEMO_TOKEN)])
+    run = uuid.uuid4().hex[:8]
+    events = [make_event(f"{run}-{n}") for n in range(args.events)]
+    batches = [events[i : i + 500] for i in range(0, len(events), 500)]
+    rss_before = odoo_rss_mib()
+    session = requests.Session()
+    url = f"{args.url}/construction/webhook/{DEMO_TOKEN}/batch"
+    started = time.monotonic()
+    for batch in batches:
+        body = json.dumps({"events": batch}).encode()
+        headers = sign_headers("standard", DEMO_SECRET, body, f"msg_{uuid.uuid4().hex}", int(time.time()))
+        response = session.post(url, data=body, headers={"Content-Type": "application/json", **headers}, timeout=120)
+        response.raise_for_status()
+    accepted = time.monotonic() - started
+    domain = [("connector_id", "=", demo_id), ("event_id", "in", [event["id"] for event in events])]
+    rss_peak = dict(rss_before)
+    first_done = None
+    while True:
+        done = call("construction.inbound.job", "search_count", [*domain, ("state", "=", "done")])
+        if done and first_done is None:
+            first_done = time.monotonic() - started
+        for pid, size in odoo_rss_mib().items():
+            rss_peak[pid] = max(size, rss_peak.get(pid, 0))
+        if done == len(events) or time.monotonic() - started > args.queue_timeout:
+            break
+        time.sleep(0.5)
+    elapsed = time.monotonic() - started
+    states = call("construction.inbound.job", "read_group", domain, ["state"], ["state"], lazy=False)
+
+    # The usual alternative: one XML-RPC create per timesheet line.
+    project = call("project.project", "search", [("name", "=", "Riverside Tower")], limit=1)[0]
+    employee = call("hr.employee", "search", [("name", "=", "Maria Alvarez")], limit=1)[0]
+    began = time.monotonic()
+    for n in range(args.rpc_creates):
+        call(
+            "account.analytic.line",
+            "create",
+            {
+                "project_id": project,
+                "employee_id": employee,
+                "unit_amount": 1,
+                "date": "2026-12-01",
+                "name": f"rpc {run} {n}",
+            },
+        )
+    rpc_rate = args.rpc_creates / (time.monotonic() - began)
+
+    rate = done / elapsed
+    print(
+        f"queue: {done}/{len(events)} events done in {elapsed:.1f} s ({rate:.1f} events/s, "
+        f"intake of all batches {accepted:.1f} s, first job done after {first_done or 0:.1f} s); "
+        f"states {[(g['state'], g['__count']) for g in states]}"
+    )
+    print(f"one XML-RPC create per line: {rpc_rate:.1f} lines/s ({args.rpc_creates} sequential calls)")
+    print(f"queue / XML-RPC ratio: {rate / rpc_rate:.1f}   (target >= 400 events/s and >= 17x)")
+    for pid in sorted(rss_peak):
+        print(f"odoo pid {pid}: RSS {rss_before.get(pid, 0):.0f} MiB before, {rss_peak[pid]:.0f} MiB peak")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8069")
@@ -145,10 +233,18 @@ def main(argv=None):
     parser.add_argument("--password", default="admin")
     parser.add_argument("--senders", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--events", type=int, default=10_000, help="events queued through the batch endpoint")
+    parser.add_argument("--queue-timeout", type=float, default=900)
+    parser.add_argument("--rpc-creates", type=int, default=300)
+    parser.add_argument("--skip-intake", action="store_true")
+    parser.add_argument("--skip-queue", action="store_true")
     args = parser.parse_args(argv)
     connector = setup_connector(args.url, args.db, args.login, args.password)
     print(f"server {args.url}, database {args.db}, {args.senders} concurrent senders, {args.seconds:g} s per load")
-    bench_intake(args, connector)
+    if not args.skip_intake:
+        bench_intake(args, connector)
+    if not args.skip_queue:
+        bench_queue(args, connector)
     return 0
 
 

@@ -10,7 +10,7 @@ CC_BENCH_DB=${CC_BENCH_DB:-cc_bench}
 CC_BENCH_PORT=${CC_BENCH_PORT:-8269}
 conf=$CC_STATE/odoo-bench.conf
 write_config "$conf" "http_port = $CC_BENCH_PORT" "gevent_port = $((CC_BENCH_PORT + 3))" "workers = 2" \
-    "max_cron_threads = ${CC_BENCH_CRON:-0}" "db_name = $CC_BENCH_DB" "log_level = warn" \
+    "max_cron_threads = ${CC_BENCH_CRON:-1}" "db_name = $CC_BENCH_DB" "log_level = ${CC_BENCH_LOG:-warn}" \
     "limit_time_cpu = 600" "limit_time_real = 1200"
 template=$(ensure_template_db "$conf")
 say "fresh database $CC_BENCH_DB with $MODULE"
