@@ -32,6 +32,14 @@ def jsonrpc_body(service, method, *args):
     )
 
 
+def call_kw(case, model, method, args):
+    """Call a model method the way the web client does, in the case's HTTP
+    session; returns the JSON-RPC reply."""
+    body = json.dumps({"params": {"model": model, "method": method, "args": args, "kwargs": {}}})
+    route = f"/web/dataset/call_kw/{model}/{method}"
+    return case.url_open(route, data=body, headers={"Content-Type": "application/json"}).json()
+
+
 def make_event(event_type="timesheet.approved", event_id=None, **data):
     """A schema-valid v1 event; ``data`` overrides the defaults of its type."""
     timesheet = {

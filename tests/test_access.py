@@ -1,10 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import json
-
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import OUR_MODELS, jsonrpc_body
+from .common import OUR_MODELS, call_kw, jsonrpc_body
 
 
 @tagged("post_install", "-at_install")
@@ -41,23 +39,13 @@ class TestNoAccessOutsideTheGroups(HttpCase):
         self.authenticate("cc_portal", "cc_portal_pw")
         for model in OUR_MODELS:
             with self.subTest(model=model):
-                response = self.url_open(
-                    f"/web/dataset/call_kw/{model}/search_read",
-                    data=json.dumps({"params": {"model": model, "method": "search_read", "args": [[]], "kwargs": {}}}),
-                    headers={"Content-Type": "application/json"},
-                )
-                self._assert_refused(response.json(), "odoo.exceptions.AccessError")
+                self._assert_refused(call_kw(self, model, "search_read", [[]]), "odoo.exceptions.AccessError")
 
     def test_public_visitor_is_refused(self):
         self.authenticate(None, None)
         for model in OUR_MODELS:
             with self.subTest(model=model):
-                response = self.url_open(
-                    f"/web/dataset/call_kw/{model}/search_read",
-                    data=json.dumps({"params": {"model": model, "method": "search_read", "args": [[]], "kwargs": {}}}),
-                    headers={"Content-Type": "application/json"},
-                )
-                self._assert_refused(response.json(), "odoo.http.SessionExpiredException")
+                self._assert_refused(call_kw(self, model, "search_read", [[]]), "odoo.http.SessionExpiredException")
                 reply = self._jsonrpc(
                     "object", "execute_kw", self.env.cr.dbname, self.public.id, "", model, "search_read", [[]]
                 )

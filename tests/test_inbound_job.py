@@ -1,11 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import json
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import WebhookCase, make_event
+from .common import WebhookCase, call_kw, make_event
 
 
 @tagged("post_install", "-at_install")
@@ -20,12 +19,8 @@ class TestInboundJobRecord(WebhookCase):
         self.authenticate("admin", "admin")
         for field, value in (("payload", "{}"), ("event_id", "evt_other"), ("connector_id", False), ("headers", "{}")):
             with self.subTest(field):
-                response = self.url_open(
-                    "/web/dataset/call_kw/construction.inbound.job/write",
-                    data=self._call_kw("write", [[job.id], {field: value}]),
-                    headers={"Content-Type": "application/json"},
-                )
-                self.assertEqual(response.json()["error"]["data"]["name"], "odoo.exceptions.AccessError")
+                reply = call_kw(self, "construction.inbound.job", "write", [[job.id], {field: value}])
+                self.assertEqual(reply["error"]["data"]["name"], "odoo.exceptions.AccessError")
         job.invalidate_recordset()
         self.assertEqual(job.payload, original)
 
@@ -49,8 +44,3 @@ class TestInboundJobRecord(WebhookCase):
         remaining = self.jobs().exists()
         self.assertEqual(sorted(remaining.mapped("state")), sorted([*kept_states, "done"]))
         self.assertIn(recent, remaining)
-
-    @staticmethod
-    def _call_kw(method, args):
-        model = "construction.inbound.job"
-        return json.dumps({"params": {"model": model, "method": method, "args": args, "kwargs": {}}})
