@@ -27,27 +27,16 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lib"))
-from signatures import sign_headers
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from send_event import DEMO_SECRET, DEMO_TOKEN, demo_event, sign_headers
 
 
 def make_event(index):
-    return {
-        "id": f"evt_bench_{uuid.uuid4().hex}",
-        "type": "timesheet.approved",
-        "version": "1",
-        "occurred_at": "2026-12-01T07:00:00Z",
-        "data": {
-            "timesheet_id": f"TS-B-{index}",
-            "revision": 1,
-            "employee": "EMP-101",
-            "project": "PRJ-TOWER",
-            "phase": "TOWER-FND",
-            "cost_code": "03 11 00",
-            "date": "2026-12-01",
-            "hours": 8,
-        },
-    }
+    """The demo's approved timesheet, as its own field record."""
+    event = demo_event()
+    event["id"] = f"evt_bench_{uuid.uuid4().hex}"
+    event["data"].update(timesheet_id=f"TS-B-{index}", date="2026-12-01", hours=8)
+    return event
 
 
 def signed_request(connector, event):
@@ -144,10 +133,6 @@ def bench_intake(args, connector):
     ratio = ours["rate"] / floor["rate"]
     print(f"intake / no-op ratio: {ratio:.2f}   (target >= 0.80; p99 target < 150 ms)")
     return {"noop": floor, "intake": ours, "ratio": ratio}
-
-
-DEMO_TOKEN = "demo-field-platform"
-DEMO_SECRET = "whsec_ZGVtby1vbmx5LWNvbnN0cnVjdGlvbi1zZWNyZXQ="  # published: demo only
 
 
 def odoo_rss_mib():
