@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ..lib.failures import MissingMapping
 
@@ -67,12 +67,19 @@ class ConstructionMapping(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         mappings = super().create(vals_list)
+        self.env.registry.clear_cache()  # _resolve_id
         mappings._release_waiting_jobs()
         return mappings
 
     def write(self, vals):
         result = super().write(vals)
+        self.env.registry.clear_cache()  # _resolve_id
         self._release_waiting_jobs()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _resolve_id
         return result
 
     def _release_waiting_jobs(self):
@@ -88,17 +95,27 @@ class ConstructionMapping(models.Model):
         The connector's own mapping wins over a global one; a cost code also
         resolves directly by its code. Raises MissingMapping otherwise.
         """
+        record_id = self._resolve_id(connector.id, connector.company_id.id, kind, code, str(on_date))
+        if not record_id:
+            raise MissingMapping(kind, code)
+        return self.env[MAPPING_MODELS[kind]].browse(record_id)
+
+    @api.model
+    @tools.ormcache("connector_id", "company_id", "kind", "code", "on_date")
+    def _resolve_id(self, connector_id, company_id, kind, code, on_date):
+        # Cached per process: the queue resolves the same few codes for every
+        # job. Any change to a mapping or cost code clears the cache.
         if kind == "cost_code":
             cost_code = self.env["construction.cost.code"].search(
-                [("code", "=", code), ("company_id", "in", [connector.company_id.id, False])], limit=1
+                [("code", "=", code), ("company_id", "in", [company_id, False])], limit=1
             )
             if cost_code:
-                return cost_code
+                return cost_code.id
         mapping = self.search(
             [
                 ("kind", "=", kind),
                 ("external_code", "=", code),
-                ("connector_id", "in", [connector.id, False]),
+                ("connector_id", "in", [connector_id, False]),
                 "|",
                 ("date_from", "=", False),
                 ("date_from", "<=", on_date),
@@ -110,6 +127,4 @@ class ConstructionMapping(models.Model):
             limit=1,
         )
         record = mapping and self.env[MAPPING_MODELS[kind]].browse(mapping.res_id).exists()
-        if not record:
-            raise MissingMapping(kind, code)
-        return record
+        return record.id if record else None
