@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from psycopg2 import OperationalError
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -165,20 +166,30 @@ class ConstructionInboundJob(models.Model):
             self.env.cr.rollback()
 
     @api.model
-    def _claim(self, limit):
-        """Lock up to ``limit`` ready jobs; jobs locked by another worker are skipped."""
+    def _claim(self, limit, tries=3):
+        """Lock up to ``limit`` ready jobs; jobs locked by another worker are skipped.
+
+        Called first in its transaction. Under REPEATABLE READ, a job another
+        worker finished after our snapshot cannot be locked (serialization
+        failure): nothing is done yet, so roll back and claim again afresh.
+        """
         self.flush_model(["state", "next_attempt_at"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT id FROM construction_inbound_job
-                    WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
-                READY_STATES,
-                fields.Datetime.now(),
-                limit,
-            )
+        query = SQL(
+            """SELECT id FROM construction_inbound_job
+                WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+            READY_STATES,
+            fields.Datetime.now(),
+            limit,
         )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        for attempt in range(1, tries + 1):
+            try:
+                self.env.cr.execute(query)
+                return self.browse(row[0] for row in self.env.cr.fetchall())
+            except SerializationFailure:
+                if attempt == tries:
+                    raise
+                self.env.cr.rollback()
 
     @api.model
     def _count_ready(self):
