@@ -160,7 +160,13 @@ class ConstructionInboundJob(models.Model):
             for processed, job in enumerate(jobs, 1):
                 job._run_one()
                 _pause_for_crash_test(processed)
-            self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=self._count_ready())
+            remaining = self._count_ready()
+            self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=remaining)
+            if remaining:
+                # Odoo calls again up to 10 batches, then only reschedules for
+                # "as soon as possible", which a cron worker notices at its
+                # next poll (up to a minute): a trigger wakes it at commit.
+                self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger()
         except Exception:
             _logger.exception("construction job processing failed; the batch will be claimed again")
             self.env.cr.rollback()
