@@ -1,4 +1,5 @@
 from . import analytic_line
+from . import cache_mixin
 from . import connector
 from . import connector_secret
 from . import inbound_job

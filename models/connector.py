@@ -34,7 +34,7 @@ def new_secret(auth_scheme):
 class ConstructionConnector(models.Model):
     _name = "construction.connector"
     _description = "Construction Field Platform Connector"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "construction.cache.mixin"]  # _intake_settings
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -130,22 +130,6 @@ class ConstructionConnector(models.Model):
                 or connector.rate_limit_per_minute < 0
             ):
                 raise UserError(self.env._("Tolerance and body cap must be positive, the rate limit zero or more."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        connectors = super().create(vals_list)
-        self.env.registry.clear_cache()  # _intake_settings
-        return connectors
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()  # _intake_settings
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # _intake_settings
-        return result
 
     def action_set_secret(self, secret=None, expires_at=None, name=None):
         """Add an active signing secret; a new one is generated when none is given.

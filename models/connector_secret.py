@@ -16,6 +16,7 @@ class ConstructionConnectorSecret(models.Model):
     """
 
     _name = "construction.connector.secret"
+    _inherit = ["construction.cache.mixin"]  # _plaintexts_by_connector
     _description = "Construction Connector Secret"
     _order = "create_date desc, id desc"
 
@@ -36,22 +37,6 @@ class ConstructionConnectorSecret(models.Model):
         now = fields.Datetime.now()
         for secret in self:
             secret.is_expired = bool(secret.expires_at and secret.expires_at <= now)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        secrets = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return secrets
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     def _secret_box(self):

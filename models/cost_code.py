@@ -13,6 +13,7 @@ COST_TYPES = [
 
 class ConstructionCostCode(models.Model):
     _name = "construction.cost.code"
+    _inherit = ["construction.cache.mixin"]  # construction.mapping._resolve_id
     _description = "Construction Cost Code"
     _parent_store = True
     _order = "complete_code, id"
@@ -62,20 +63,13 @@ class ConstructionCostCode(models.Model):
         cost_codes = super().create(vals_list)
         cost_codes.filtered(lambda c: not c.analytic_account_id)._create_analytic_accounts()
         # A platform code equal to a cost code resolves without a mapping.
-        self.env.registry.clear_cache()  # construction.mapping._resolve_id
         self.env["construction.inbound.job"]._release_waiting("cost_code", cost_codes.mapped("code"))
         return cost_codes
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()  # construction.mapping._resolve_id
         if "code" in vals or vals.get("active"):
             self.env["construction.inbound.job"]._release_waiting("cost_code", self.mapped("code"))
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # construction.mapping._resolve_id
         return result
 
     def _create_analytic_accounts(self):

@@ -27,6 +27,7 @@ MAPPING_KINDS = [
 
 class ConstructionMapping(models.Model):
     _name = "construction.mapping"
+    _inherit = ["construction.cache.mixin"]  # _resolve_id
     _description = "Construction External Code Mapping"
     _order = "kind, external_code, date_from desc, id"
 
@@ -67,19 +68,12 @@ class ConstructionMapping(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         mappings = super().create(vals_list)
-        self.env.registry.clear_cache()  # _resolve_id
         mappings._release_waiting_jobs()
         return mappings
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()  # _resolve_id
         self._release_waiting_jobs()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # _resolve_id
         return result
 
     def _release_waiting_jobs(self):
