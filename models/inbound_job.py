@@ -285,7 +285,6 @@ class ConstructionInboundJob(models.Model):
             self.message_post(body=note)
 
     def _fail(self, failure):
-        self.env.invalidate_all(flush=False)  # the savepoint's writes were rolled back
         attempts = self.attempts + 1
         values = {
             "state": failure.state,
