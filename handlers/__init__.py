@@ -1,25 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Posting handlers, one small module per event family, registered here.
 
-A handler is ``handler(env, job, event) -> records``: it turns a validated
-event into Odoo records, in ``env`` (the connector's integration user and
-company), and returns what it created, for lineage. It raises a failure of
-``lib.failures`` when it cannot post.
+A handler is ``handler(env, job, activity)``: it turns a validated,
+normalised event (``lib.normalise.Activity``) into Odoo records, in ``env``
+(the connector's integration user and company), linking each to the job for
+lineage. It raises a failure of ``lib.failures`` when it cannot post. A
+class registers its ``handle``.
 """
 
 HANDLERS = {}
 
 
 def register(*event_types):
-    """Class-less registration: ``@register("timesheet.approved")``."""
+    """``@register("timesheet.approved")`` on a function or a class."""
 
     def decorator(handler):
         for event_type in event_types:
-            HANDLERS[event_type] = handler
+            HANDLERS[event_type] = getattr(handler, "handle", handler)
         return handler
 
     return decorator
 
 
 # Each handler module registers itself with the registry above.
+from . import change_order  # noqa: E402
+from . import equipment  # noqa: E402
 from . import labour  # noqa: E402
+from . import material  # noqa: E402
+from . import subcontract  # noqa: E402
+from . import work_order  # noqa: E402

@@ -30,8 +30,8 @@ class MissingMapping(JobFailure):
     state = "waiting_mapping"
     error_class = "mapping"
 
-    def __init__(self, kind, code):
-        super().__init__(f"no {kind} mapping for {code!r}")
+    def __init__(self, kind, code, message=None):
+        super().__init__(message or f"no {kind} mapping for {code!r}")
         self.kind = kind
         self.code = code
 
@@ -41,3 +41,24 @@ class TransientFailure(JobFailure):
 
     state = "retrying"
     error_class = "transient"
+
+
+class AwaitingApproval(JobFailure):
+    """The connector's policy wants a Finance user to approve this job first."""
+
+    state = "waiting_approval"
+    error_class = "approval"
+
+
+class LockedPeriod(JobFailure):
+    """The posting date is inside a locked accounting period: held for
+    finance (change the date, or reopen the period and requeue), not forced."""
+
+    error_class = "locked_period"
+
+
+class MissingCommitment(TransientFailure):
+    """Progress was claimed against a commitment that is not in Odoo yet (the
+    change order may still be on its way): retry with backoff."""
+
+    error_class = "conflict"

@@ -8,6 +8,17 @@ class AccountAnalyticLine(models.Model):
     construction_job_id = fields.Many2one(
         "construction.inbound.job", string="Construction Job", index="btree_not_null", readonly=True, copy=False
     )
+    construction_phase_id = fields.Many2one(
+        "project.task",
+        string="Phase",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="Equipment and material cost: the phase it was used on (timesheets use the task).",
+    )
+    construction_equipment_id = fields.Many2one(
+        "maintenance.equipment", string="Equipment", index="btree_not_null", readonly=True, copy=False
+    )
     construction_source_key = fields.Char(
         readonly=True,
         copy=False,

@@ -76,6 +76,15 @@ class ConstructionConnector(models.Model):
         help="Comma-separated event types to process, e.g. timesheet.approved, equipment.usage. "
         "Empty: all. Other types are stored as ignored."
     )
+    approval_event_types = fields.Char(
+        string="Approve in Odoo",
+        help="Comma-separated event types that wait for a Finance user's approval in Odoo before they post.",
+    )
+    approval_amount = fields.Float(
+        string="Approve Change Orders Above",
+        digits="Account",
+        help="Change orders of a larger amount wait for a Finance user's approval in Odoo. Zero: no limit.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Integration User",
@@ -114,10 +123,10 @@ class ConstructionConnector(models.Model):
         for connector in self:
             connector.job_count = counts.get(connector, 0)
 
-    @api.constrains("allowed_event_types")
+    @api.constrains("allowed_event_types", "approval_event_types")
     def _check_allowed_event_types(self):
         for connector in self:
-            unknown = connector._allowed_types() - KNOWN_TYPES
+            unknown = (connector._allowed_types() | connector._approval_types()) - KNOWN_TYPES
             if unknown:
                 raise UserError(self.env._("Unknown event types: %s", ", ".join(sorted(unknown))))
 
@@ -176,7 +185,24 @@ class ConstructionConnector(models.Model):
         return action
 
     def _allowed_types(self):
-        return {t.strip() for t in (self.allowed_event_types or "").split(",") if t.strip()}
+        return _type_set(self.allowed_event_types)
+
+    def _approval_types(self):
+        return _type_set(self.approval_event_types)
+
+    def _approval_reason(self, activity):
+        """Why this activity must be approved in Odoo first, or None."""
+        self.ensure_one()
+        if activity.event_type in self._approval_types():
+            return self.env._("%s events of this connector are approved in Odoo.", activity.event_type)
+        amount = activity.amount() if activity.event_type == "change_order.approved" else None
+        if self.approval_amount and amount is not None and amount > self.approval_amount:
+            return self.env._(
+                "Change orders above %(limit)s are approved in Odoo; this one is %(amount)s.",
+                limit=self.approval_amount,
+                amount=amount,
+            )
+        return None
 
     @api.model
     @tools.ormcache("token")
@@ -212,3 +238,7 @@ class ConstructionConnector(models.Model):
         return signatures.verify(
             settings.auth_scheme, headers, body, secrets_now, now=now, tolerance=settings.timestamp_tolerance
         )
+
+
+def _type_set(text):
+    return {t.strip() for t in (text or "").split(",") if t.strip()}

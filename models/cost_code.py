@@ -13,9 +13,10 @@ COST_TYPES = [
 
 class ConstructionCostCode(models.Model):
     _name = "construction.cost.code"
-    _inherit = ["construction.cache.mixin"]  # construction.mapping._resolve_id
+    _inherit = ["construction.cache.mixin"]  # construction.mapping._resolve_entry
     _description = "Construction Cost Code"
     _parent_store = True
+    _check_company_auto = True
     _order = "complete_code, id"
     _rec_names_search = ["code", "name", "complete_code"]
 
@@ -30,6 +31,17 @@ class ConstructionCostCode(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("construction.cost.code", "parent_id", string="Children")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Default Product",
+        check_company=True,
+        help="What commitments and bills on this cost code buy; the generic subcontract service when empty.",
+    )
+    expense_account_id = fields.Many2one(
+        "account.account",
+        check_company=True,
+        help="Financial account of the cost lines posted on this code; the product's expense account when empty.",
+    )
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         readonly=True,

@@ -17,8 +17,9 @@ from odoo.tools import SQL
 
 from ..handlers import HANDLERS
 from ..lib.backoff import retry_delay
-from ..lib.failures import InvalidEvent, JobFailure, MissingMapping, NoHandler, TransientFailure
+from ..lib.failures import AwaitingApproval, InvalidEvent, JobFailure, MissingMapping, NoHandler, TransientFailure
 from ..lib.json_safety import BodyError, parse_body
+from ..lib.normalise import normalise
 from ..lib.schemas import SchemaError, classify
 from ..lib.sources import source_of
 from .mapping import MAPPING_KINDS
@@ -97,9 +98,17 @@ class ConstructionInboundJob(models.Model):
     record_type = fields.Char(readonly=True, help="Kind of source record the event is about.")
     source_id = fields.Char(readonly=True, index=True, help="The platform's id of that record.")
     revision = fields.Integer(readonly=True)
+    approved_by_id = fields.Many2one("res.users", string="Approved in Odoo by", readonly=True, tracking=True)
+    approved_at = fields.Datetime(string="Approved in Odoo on", readonly=True)
+    # Lineage: what this job posted.
     analytic_line_ids = fields.One2many(
         "account.analytic.line", "construction_job_id", string="Posted Lines", readonly=True
     )
+    purchase_line_ids = fields.One2many(
+        "purchase.order.line", "construction_job_id", string="Commitment Lines", readonly=True
+    )
+    bill_ids = fields.One2many("account.move", "construction_job_id", string="Vendor Bills", readonly=True)
+    task_ids = fields.One2many("project.task", "construction_job_id", string="Updated Phases", readonly=True)
     payload = fields.Text(readonly=True, help="The request body exactly as received.")
     payload_raw = fields.Binary(
         attachment=False,
@@ -136,6 +145,20 @@ class ConstructionInboundJob(models.Model):
     def action_requeue(self):
         """Back to the queue, now (the back-office buttons call this)."""
         self._requeue()
+        return True
+
+    def action_approve(self):
+        """Finance approves jobs the connector's policy holds: they post now."""
+        jobs = self.filtered(lambda job: job.state == "waiting_approval")
+        jobs.write({"approved_by_id": self.env.uid, "approved_at": fields.Datetime.now()})
+        jobs._requeue()
+        return True
+
+    def action_reject(self):
+        """Finance rejects held jobs: they never post."""
+        for job in self.filtered(lambda job: job.state == "waiting_approval"):
+            job.write({"state": "cancelled", "next_attempt_at": False})
+            job.message_post(body=self.env._("Rejected in Odoo: nothing was posted."))
         return True
 
     def _requeue(self):
@@ -248,7 +271,10 @@ class ConstructionInboundJob(models.Model):
         if handler is None:
             raise NoHandler(f"no posting handler for event type {self.event_type!r}")
         connector = self.connector_id
-        handler(self.with_user(connector.user_id).with_company(connector.company_id).env, self, event)
+        activity = normalise(event)
+        if not self.approved_by_id and (reason := connector._approval_reason(activity)):
+            raise AwaitingApproval(reason)
+        handler(self.with_user(connector.user_id).with_company(connector.company_id).env, self, activity)
         Revision.create(
             {
                 "connector_id": connector.id,

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 
 from ..lib.failures import MissingMapping
 
@@ -12,6 +13,17 @@ MAPPING_MODELS = {
     "product": "product.product",
     "vendor": "res.partner",
     "cost_code": "construction.cost.code",
+}
+
+# kind -> the form's picker field for it
+PICKER_FIELDS = {
+    "project": "project_id",
+    "phase": "task_id",
+    "employee": "employee_id",
+    "equipment": "equipment_id",
+    "product": "product_id",
+    "vendor": "partner_id",
+    "cost_code": "cost_code_id",
 }
 
 MAPPING_KINDS = [
@@ -27,7 +39,7 @@ MAPPING_KINDS = [
 
 class ConstructionMapping(models.Model):
     _name = "construction.mapping"
-    _inherit = ["construction.cache.mixin"]  # _resolve_id
+    _inherit = ["construction.cache.mixin"]  # _resolve_entry
     _description = "Construction External Code Mapping"
     _order = "kind, external_code, date_from desc, id"
 
@@ -43,6 +55,15 @@ class ConstructionMapping(models.Model):
     res_model = fields.Char(compute="_compute_res_model", store=True)
     res_id = fields.Many2oneReference(model_field="res_model", required=True, string="Odoo Record ID")
     res_name = fields.Char(compute="_compute_res_name", string="Odoo Record")
+    # One picker per kind, so the form offers records of the right model;
+    # each reads and writes res_id.
+    project_id = fields.Many2one("project.project", compute="_compute_pickers", inverse="_inverse_pickers")
+    task_id = fields.Many2one("project.task", compute="_compute_pickers", inverse="_inverse_pickers", string="Phase")
+    employee_id = fields.Many2one("hr.employee", compute="_compute_pickers", inverse="_inverse_pickers")
+    equipment_id = fields.Many2one("maintenance.equipment", compute="_compute_pickers", inverse="_inverse_pickers")
+    product_id = fields.Many2one("product.product", compute="_compute_pickers", inverse="_inverse_pickers")
+    partner_id = fields.Many2one("res.partner", compute="_compute_pickers", inverse="_inverse_pickers", string="Vendor")
+    cost_code_id = fields.Many2one("construction.cost.code", compute="_compute_pickers", inverse="_inverse_pickers")
     rate = fields.Float(digits="Product Price", help="Equipment: cost per hour.")
     date_from = fields.Date()
     date_to = fields.Date()
@@ -52,6 +73,45 @@ class ConstructionMapping(models.Model):
     def _compute_res_model(self):
         for mapping in self:
             mapping.res_model = MAPPING_MODELS.get(mapping.kind)
+
+    @api.depends("kind", "res_id")
+    def _compute_pickers(self):
+        for mapping in self:
+            for kind, field in PICKER_FIELDS.items():
+                mapping[field] = mapping.res_id if mapping.kind == kind else False
+
+    def _inverse_pickers(self):
+        for mapping in self:
+            picked = mapping[PICKER_FIELDS[mapping.kind]] if mapping.kind else False
+            if picked:
+                mapping.res_id = picked.id
+
+    @api.constrains("kind", "external_code", "connector_id", "company_id", "date_from", "date_to", "active")
+    def _check_no_overlap(self):
+        """One meaning per code and day: a second mapping of the same code must
+        start after the first ends (effective dates), never overlap it."""
+        for mapping in self.filtered("active"):
+            if mapping.date_from and mapping.date_to and mapping.date_from > mapping.date_to:
+                raise ValidationError(self.env._("A mapping cannot end before it starts."))
+            domain = [
+                ("id", "!=", mapping.id),
+                ("kind", "=", mapping.kind),
+                ("external_code", "=", mapping.external_code),
+                ("connector_id", "=", mapping.connector_id.id),
+                ("company_id", "=", mapping.company_id.id),
+            ]
+            if mapping.date_to:
+                domain += ["|", ("date_from", "=", False), ("date_from", "<=", mapping.date_to)]
+            if mapping.date_from:
+                domain += ["|", ("date_to", "=", False), ("date_to", ">=", mapping.date_from)]
+            if self.search_count(domain, limit=1):
+                raise ValidationError(
+                    self.env._(
+                        "%(mapping)s overlaps another mapping of the same code: "
+                        "give them effective dates that do not overlap.",
+                        mapping=mapping.display_name,
+                    )
+                )
 
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):
@@ -86,17 +146,22 @@ class ConstructionMapping(models.Model):
     def _resolve(self, connector, kind, code, on_date):
         """The Odoo record an external code means on ``on_date``.
 
-        The connector's own mapping wins over a global one; a cost code also
-        resolves directly by its code. Raises MissingMapping otherwise.
+        The connector's own mapping wins over a global one of its company; a
+        cost code also resolves directly by its code. Raises MissingMapping.
         """
-        record_id = self._resolve_id(connector.id, connector.company_id.id, kind, code, str(on_date))
+        record_id, _rate = self._resolve_entry(connector.id, connector.company_id.id, kind, code, str(on_date))
         if not record_id:
             raise MissingMapping(kind, code)
         return self.env[MAPPING_MODELS[kind]].browse(record_id)
 
     @api.model
+    def _resolve_rate(self, connector, kind, code, on_date):
+        """The rate of the mapping ``_resolve`` uses (equipment: cost per hour)."""
+        return self._resolve_entry(connector.id, connector.company_id.id, kind, code, str(on_date))[1]
+
+    @api.model
     @tools.ormcache("connector_id", "company_id", "kind", "code", "on_date")
-    def _resolve_id(self, connector_id, company_id, kind, code, on_date):
+    def _resolve_entry(self, connector_id, company_id, kind, code, on_date):
         # Cached per process: the queue resolves the same few codes for every
         # job. Any change to a mapping or cost code clears the cache.
         if kind == "cost_code":
@@ -104,12 +169,13 @@ class ConstructionMapping(models.Model):
                 [("code", "=", code), ("company_id", "in", [company_id, False])], limit=1
             )
             if cost_code:
-                return cost_code.id
+                return cost_code.id, 0.0
         mapping = self.search(
             [
                 ("kind", "=", kind),
                 ("external_code", "=", code),
                 ("connector_id", "in", [connector_id, False]),
+                ("company_id", "in", [company_id, False]),
                 "|",
                 ("date_from", "=", False),
                 ("date_from", "<=", on_date),
@@ -121,4 +187,4 @@ class ConstructionMapping(models.Model):
             limit=1,
         )
         record = mapping and self.env[MAPPING_MODELS[kind]].browse(mapping.res_id).exists()
-        return record.id if record else None
+        return (record.id, mapping.rate) if record else (None, 0.0)

@@ -3,36 +3,30 @@
 
 from odoo.tests import tagged
 
-from .common import WebhookCase, make_event
-from .test_webhook_signatures import DEMO_SECRET
+from .common import PostingCase
 
 
 @tagged("post_install", "-at_install")
-class TestLabourPosting(WebhookCase):
+class TestLabourPosting(PostingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.demo = cls.env.ref("construction_connector.demo_connector")
         cls.tower = cls.env.ref("construction_connector.demo_project_tower")
         cls.foundations = cls.env.ref("construction_connector.demo_task_tower_foundations")
         cls.maria = cls.env.ref("construction_connector.demo_employee_foreman")
         cls.forming = cls.env.ref("construction_connector.demo_cost_code_031100")
-        cls.plan_column = cls.env.ref("construction_connector.analytic_plan_cost_codes")._column_name()
 
-    def send(self, event_type="timesheet.approved", **data):
-        event = make_event(event_type, **{"timesheet_id": "TS-900", "employee": "EMP-101", **data})
-        response = self.deliver(event, connector=self.demo, secret=DEMO_SECRET)
-        self.assertEqual(response.status_code, 202, response.text)
-        self.env["construction.inbound.job"]._cron_process_jobs()
-        self.env.invalidate_all()
-        return self.env["construction.inbound.job"].browse(response.json()["job_id"])
+    def send_time(self, event_type="timesheet.approved", **data):
+        return self.send(event_type, **{"timesheet_id": "TS-900", "employee": "EMP-101", **data})
 
     def lines(self):
-        key = f"{self.demo.id}:timesheet:TS-900"
-        return self.env["account.analytic.line"].search([("construction_source_key", "=", key)])
+        return self.posted("account.analytic.line", "timesheet", "TS-900")
+
+    def provisional_cost(self):
+        return self.provisional("timesheet", "TS-900")
 
     def test_approved_timesheet_becomes_a_timesheet_line_on_project_phase_and_cost_code(self):
-        job = self.send(hours=7.5, notes="Formwork grid A-C")
+        job = self.send_time(hours=7.5, notes="Formwork grid A-C")
         self.assertEqual(job.state, "done", job.last_error)
         line = self.lines()
         self.assertRecordValues(
@@ -53,25 +47,40 @@ class TestLabourPosting(WebhookCase):
         self.assertEqual(job.analytic_line_ids, line, "reachable from the job")
 
     def test_newer_revision_changes_the_posting_then_rejection_removes_it(self):
-        self.send(revision=1, hours=8)
-        self.send(revision=2, hours=6)
+        self.send_time(revision=1, hours=8)
+        self.send_time(revision=2, hours=6)
         self.assertRecordValues(self.lines(), [{"unit_amount": 6}])
-        late = self.send(revision=1, hours=10)
+        late = self.send_time(revision=1, hours=10)
         self.assertEqual(late.state, "done")
         self.assertRecordValues(self.lines(), [{"unit_amount": 6}])
-        rejected = self.send("timesheet.rejected", revision=3, hours=6)
+        rejected = self.send_time("timesheet.rejected", revision=3, hours=6)
         self.assertEqual(rejected.state, "done", rejected.last_error)
         self.assertFalse(self.lines())
 
+    def test_submitted_time_is_provisional_cost_until_approved_and_again_when_sent_back(self):
+        self.send_time("timesheet.submitted", revision=1, hours=8)
+        self.assertFalse(self.lines(), "submitted time is no accounting")
+        self.assertRecordValues(
+            self.provisional_cost(),
+            [{"project_id": self.tower.id, "cost_code_id": self.forming.id, "quantity": 8, "amount": 8 * 62.0}],
+        )
+        self.send_time(revision=2, hours=8)
+        self.assertEqual(len(self.lines()), 1)
+        self.assertFalse(self.provisional_cost(), "approved: committed cost, no longer provisional")
+        self.send_time("timesheet.submitted", revision=3, hours=9)
+        self.assertFalse(self.lines(), "back at submitted: the posting is withdrawn")
+        self.assertRecordValues(self.provisional_cost(), [{"quantity": 9}])
+        self.send_time("timesheet.rejected", revision=4, hours=9)
+        self.assertFalse(self.lines() or self.provisional_cost())
+
     def test_unknown_employee_waits_for_its_mapping(self):
-        job = self.send(employee="EMP-404")
+        job = self.send_time(employee="EMP-404")
         self.assertRecordValues(
             job, [{"state": "waiting_mapping", "missing_kind": "employee", "missing_code": "EMP-404"}]
         )
         self.env["construction.mapping"].create(
             {"connector_id": self.demo.id, "kind": "employee", "external_code": "EMP-404", "res_id": self.maria.id}
         )
-        self.env["construction.inbound.job"]._cron_process_jobs()
-        self.env.invalidate_all()
+        self.process()
         self.assertEqual(job.state, "done")
         self.assertEqual(len(self.lines()), 1)

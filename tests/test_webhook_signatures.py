@@ -13,9 +13,7 @@ from odoo.tests import tagged
 
 from odoo.addons.construction_connector.models.connector import new_secret
 
-from .common import WebhookCase, encode, make_event
-
-DEMO_SECRET = "whsec_ZGVtby1vbmx5LWNvbnN0cnVjdGlvbi1zZWNyZXQ="  # as published in the README
+from .common import DEMO_SECRET, WebhookCase, encode, make_event
 
 
 def flip_bit(text, position=-2):

@@ -1,0 +1,177 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""What every posting handler does the same way: resolve codes, respect lock
+dates, keep one live posting per source record, keep provisional cost."""
+
+from odoo import fields
+
+from ..lib.failures import LockedPeriod
+
+COST_CODE_PLAN = "construction_connector.analytic_plan_cost_codes"
+
+
+class Activity:
+    """One job's field activity, as a handler posts it.
+
+    Subclasses say how an approved activity posts (``post``), how a posting
+    is taken back (``withdraw``) and what it would cost (``estimate``); the
+    status decides which runs. ``handle`` is what the registry calls.
+    """
+
+    record_type = None  # construction.provisional.cost record_type
+
+    def __init__(self, env, job, activity):
+        self.env = env
+        self.job = job
+        self.activity = activity
+        self.data = activity.data
+        self.on_date = activity.on_date
+        self.key = f"{job.connector_id.id}:{job.record_type}:{job.source_id}"
+
+    @classmethod
+    def handle(cls, env, job, activity):
+        return cls(env, job, activity).apply()
+
+    def apply(self):
+        if self.activity.approved:
+            self.drop_provisional()
+            return self.post()
+        self.withdraw()
+        if self.activity.status == "submitted":
+            self.keep_provisional()
+        else:
+            self.drop_provisional()
+        return None
+
+    def post(self):
+        raise NotImplementedError
+
+    def withdraw(self):
+        raise NotImplementedError
+
+    def estimate(self):
+        """(quantity, amount) of the provisional cost."""
+        raise NotImplementedError
+
+    # Codes to Odoo records
+
+    def resolve(self, kind, field, required=True):
+        code = self.data.get(field)
+        if not code and not required:
+            return None
+        Mapping = self.env["construction.mapping"].sudo()
+        return Mapping._resolve(self.job.connector_id, kind, code, self.on_date).with_env(self.env)
+
+    def rate(self, kind, field):
+        Mapping = self.env["construction.mapping"].sudo()
+        return Mapping._resolve_rate(self.job.connector_id, kind, self.data[field], self.on_date)
+
+    def place(self):
+        """(project, phase or empty task, cost code) the activity belongs to."""
+        return (
+            self.resolve("project", "project"),
+            self.resolve("phase", "phase", required=False) or self.env["project.task"],
+            self.resolve("cost_code", "cost_code"),
+        )
+
+    # Accounting rules
+
+    def check_open_period(self, on_date, purchase=False):
+        """Lock dates are finance's: a posting inside one is held, not forced."""
+        company = self.env.company
+        violations = company._get_lock_date_violations(
+            fields.Date.to_date(on_date), fiscalyear=True, sale=False, purchase=purchase, tax=False, hard=True
+        )
+        if violations:
+            raise LockedPeriod(
+                self.env._(
+                    "%(date)s is inside a locked period of %(company)s (%(locks)s): "
+                    "repost with another date, or reopen the period and requeue.",
+                    date=on_date,
+                    company=company.name,
+                    locks=company._format_lock_dates(violations),
+                )
+            )
+
+    def round(self, amount):
+        return self.env.company.currency_id.round(float(amount))
+
+    # Provisional cost
+
+    def keep_provisional(self):
+        project, task, cost_code = self.place()
+        quantity, amount = self.estimate()
+        values = {
+            "source_key": self.key,
+            "connector_id": self.job.connector_id.id,
+            "company_id": self.env.company.id,
+            "job_id": self.job.id,
+            "record_type": self.record_type,
+            "description": f"{self.job.source_id} (rev. {self.job.revision})",
+            "date": self.on_date,
+            "project_id": project.id,
+            "task_id": task.id,
+            "cost_code_id": cost_code.id,
+            "quantity": quantity,
+            "amount": amount,
+        }
+        row = self._provisional()
+        if row:
+            row.write(values)
+        else:
+            row.create(values)
+
+    def drop_provisional(self):
+        self._provisional().unlink()
+
+    def _provisional(self):
+        return self.env["construction.provisional.cost"].sudo().search([("source_key", "=", self.key)])
+
+
+class AnalyticActivity(Activity):
+    """Activity that posts as one analytic line per source record."""
+
+    def line_values(self):
+        raise NotImplementedError
+
+    def live_line(self):
+        return self.env["account.analytic.line"].search([("construction_source_key", "=", self.key)])
+
+    def post(self):
+        self.check_open_period(self.on_date)
+        values = {
+            **self.line_values(),
+            "date": self.on_date,
+            "construction_job_id": self.job.id,
+            "construction_source_key": self.key,
+        }
+        line = self.live_line()
+        if line:
+            self.check_open_period(line.date)
+            line.write(values)  # a newer approved revision: the posting follows it
+            return line
+        return self.env["account.analytic.line"].create(values)
+
+    def withdraw(self):
+        line = self.live_line()
+        if line:
+            self.check_open_period(line.date)
+            line.unlink()
+
+    def estimate(self):
+        values = self.line_values()
+        return values["unit_amount"], -values["amount"]
+
+    def cost_values(self, project, task, cost_code, amount, general_account=None):
+        """Values of a cost line that is not a timesheet: the project's and
+        the cost code's analytic accounts, and the financial account."""
+        if not project.account_id:
+            project.sudo()._create_analytic_account()
+        plan_column = self.env.ref(COST_CODE_PLAN)._column_name()
+        return {
+            "account_id": project.account_id.id,
+            plan_column: cost_code.analytic_account_id.id,
+            "construction_phase_id": task.id,
+            "amount": -self.round(amount),
+            "general_account_id": (cost_code.expense_account_id or general_account or self.env["account.account"]).id,
+            "company_id": self.env.company.id,
+        }
