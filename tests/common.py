@@ -1,8 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import importlib.util
 import json
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase
@@ -41,53 +43,24 @@ def call_kw(case, model, method, args):
     return case.url_open(route, data=body, headers={"Content-Type": "application/json"}).json()
 
 
-# Demo-data codes (demo/construction_demo.xml) for the other event types.
+SEND_EVENT = Path(__file__).resolve().parent.parent / "tools" / "send_event.py"
+
+
+def load_send_event():
+    """The standalone sender (tools/ is no Python package): its demo samples
+    are the README's, and the tests post them."""
+    spec = importlib.util.spec_from_file_location("construction_connector_send_event", SEND_EVENT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+send_event = load_send_event()
+# The README's sample of each other event type, on the demo data's codes.
 SAMPLE_DATA = {
-    "equipment.usage": {
-        "usage_id": "EQ-USE-1",
-        "revision": 1,
-        "equipment": "EQ-EXC-01",
-        "project": "PRJ-BRIDGE",
-        "phase": "BRIDGE-EXC",
-        "cost_code": "31 23 00",
-        "date": "2026-12-01",
-        "hours": 6,
-    },
-    "material.usage": {
-        "usage_id": "MAT-USE-1",
-        "revision": 1,
-        "product": "MAT-CONC-30",
-        "project": "PRJ-TOWER",
-        "phase": "TOWER-FND",
-        "cost_code": "03 30 00",
-        "date": "2026-12-01",
-        "quantity": 12.5,
-    },
-    "work_order.completed": {
-        "work_order_id": "WO-1",
-        "revision": 1,
-        "project": "PRJ-TOWER",
-        "phase": "TOWER-FND",
-        "completed_at": "2026-12-01T15:30:00Z",
-    },
-    "change_order.approved": {
-        "change_order_id": "CO-1",
-        "revision": 1,
-        "project": "PRJ-TOWER",
-        "vendor": "SUB-STEEL",
-        "cost_code": "05 12 00",
-        "amount": "48000.00",
-        "description": "Level 3 steel framing",
-    },
-    "subcontract.progress": {
-        "progress_id": "PC-1",
-        "revision": 1,
-        "project": "PRJ-TOWER",
-        "vendor": "SUB-STEEL",
-        "cost_code": "05 12 00",
-        "period_end": "2026-11-30",
-        "percent_complete": 25,
-    },
+    event_type: send_event.demo_event(event_type, on_date="2026-12-01")["data"]
+    for event_type in send_event.DEMO_DATA
+    if not event_type.startswith("timesheet.")
 }
 
 
@@ -174,8 +147,10 @@ class PostingCase(WebhookCase):
         return self.env.ref(f"construction_connector.{name}")
 
     def send(self, event_type, connector=None, secret=None, **data):
-        """Deliver one event, run the queue, return its job."""
+        """Deliver one event, run the queue, return its job. A field given
+        as None is left out of the event."""
         event = make_event(event_type, **data)
+        event["data"] = {field: value for field, value in event["data"].items() if value is not None}
         response = self.deliver(event, connector=connector or self.demo, secret=secret or DEMO_SECRET)
         self.assertEqual(response.status_code, 202, response.text)
         self.process()

@@ -17,7 +17,7 @@ from .common import WebhookCase, make_event
 
 @contextmanager
 def posting_handler(handler, event_type="timesheet.approved"):
-    """Register a handler for the test's duration (the posting issue ships the real ones)."""
+    """Put a stand-in handler (or None: no handler) in the registry for the test's duration."""
     previous = HANDLERS.get(event_type)
     HANDLERS[event_type] = handler
     try:
@@ -29,9 +29,9 @@ def posting_handler(handler, event_type="timesheet.approved"):
             HANDLERS[event_type] = previous
 
 
-def post_partner(env, job, event):
+def post_partner(env, job, activity):
     """A stand-in posting a finance user could see: one partner per applied revision."""
-    data = event["data"]
+    data = activity.data
     return env["res.partner"].create({"name": f"posted {data['timesheet_id']} rev {data['revision']}"})
 
 
@@ -59,19 +59,9 @@ class TestJobProcessing(WebhookCase):
         self.assertEqual(len(self.posted("TS-A")), 1)
 
     def test_event_type_without_handler_is_dead_and_says_why(self):
-        job = self.job_for(
-            make_event(
-                "equipment.usage",
-                usage_id="U1",
-                revision=1,
-                equipment="EQ",
-                project="P",
-                cost_code="01",
-                date="2026-12-01",
-                hours=2,
-            )
-        )
-        self.process()
+        job = self.job_for(make_event("equipment.usage"))
+        with posting_handler(None, "equipment.usage"):
+            self.process()
         self.assertRecordValues(job, [{"state": "dead", "error_class": "internal"}])
         self.assertIn("no posting handler for event type 'equipment.usage'", job.last_error)
 
@@ -89,7 +79,7 @@ class TestJobProcessing(WebhookCase):
         self.assertFalse(self.posted("TS-Q"))
 
     def test_transient_failures_back_off_then_die(self):
-        def unavailable(env, job, event):
+        def unavailable(env, job, activity):
             raise TransientFailure("cost platform unavailable")
 
         self.env["ir.config_parameter"].sudo().set_param("construction_connector.retry_base_seconds", 60)
@@ -109,10 +99,10 @@ class TestJobProcessing(WebhookCase):
         self.assertRecordValues(job, [{"state": "dead", "attempts": 5, "error_class": "transient"}])
 
     def test_a_poison_job_does_not_stop_the_others(self):
-        def fragile(env, job, event):
-            if event["data"]["timesheet_id"] == "TS-POISON":
+        def fragile(env, job, activity):
+            if activity.data["timesheet_id"] == "TS-POISON":
                 raise ZeroDivisionError("boom")
-            return post_partner(env, job, event)
+            return post_partner(env, job, activity)
 
         poison = self.job_for(make_event(timesheet_id="TS-POISON"))
         healthy = [self.job_for(make_event(timesheet_id=f"TS-OK{n}")) for n in range(3)]
@@ -127,11 +117,11 @@ class TestJobProcessing(WebhookCase):
     def test_missing_mapping_waits_and_is_released_by_the_new_mapping(self):
         employee = self.env["hr.employee"].create({"name": "New Hire"})
 
-        def needs_employee(env, job, event):
-            code = event["data"]["employee"]
+        def needs_employee(env, job, activity):
+            code = activity.data["employee"]
             if not env["construction.mapping"].search([("kind", "=", "employee"), ("external_code", "=", code)]):
                 raise MissingMapping("employee", code)
-            return post_partner(env, job, event)
+            return post_partner(env, job, activity)
 
         job = self.job_for(make_event(timesheet_id="TS-M", employee="EMP-NEW"))
         with posting_handler(needs_employee):

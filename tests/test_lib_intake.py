@@ -63,10 +63,12 @@ def test_subcontract_progress_needs_percent_or_amount():
         "cost_code": "05",
         "period_end": "2026-11-30",
     }
+    event = make_event("subcontract.progress")
+    event["data"] = base
     with pytest.raises(SchemaError):
-        classify(make_event("subcontract.progress", **base))
-    assert classify(make_event("subcontract.progress", **base, amount="1250.00")) == "known"
-    assert classify(make_event("subcontract.progress", **base, percent_complete=40)) == "known"
+        classify(event)
+    assert classify({**event, "data": {**base, "amount": "1250.00"}}) == "known"
+    assert classify({**event, "data": {**base, "percent_complete": 40}}) == "known"
 
 
 def test_single_and_batch_reading():

@@ -27,13 +27,13 @@ class TestModule(TransactionCase):
         self.assertIn(self.env.ref("base.group_user"), user.implied_ids)
         self.assertTrue(self.env.ref("base.user_admin").has_group(f"{MODULE}.group_construction_admin"))
 
-    def test_app_menu_lists_the_five_entries(self):
+    def test_app_menu_lists_its_entries(self):
         root = self.env.ref(f"{MODULE}.menu_construction_root")
         self.assertEqual(root.name, "Construction")
         self.assertFalse(root.parent_id)
         self.assertEqual(
             root.child_id.mapped("name"),
-            ["Inbound Jobs", "Mappings", "Cost Codes", "Connectors", "Configuration"],
+            ["Inbound Jobs", "Mappings", "Cost Codes", "Connectors", "Reporting", "Configuration"],
         )
 
     def test_cost_codes_analytic_plan_exists(self):

@@ -3,7 +3,7 @@
 
 from odoo.tests import tagged
 
-from .common import PostingCase
+from .common import DEMO_SECRET, PostingCase, send_event
 
 
 @tagged("post_install", "-at_install")
@@ -57,7 +57,7 @@ class TestSubcontract(PostingCase):
             [{"move_type": "in_invoice", "state": "draft", "partner_id": self.steel.id, "amount_untaxed": 10000.0}],
         )
         self.assertEqual(bill.invoice_line_ids.purchase_line_id, commitment)
-        self.assertEqual(str(bill.invoice_date), "2026-11-30")
+        self.assertEqual(str(bill.invoice_date), "2026-12-01")
         self.assertIn(bill, commitment.order_id.invoice_ids)
 
         revised = self.send("subcontract.progress", revision=2, amount="12500.00")
@@ -100,3 +100,20 @@ class TestWorkOrder(PostingCase):
         self.send("work_order.completed", revision=2)
         self.assertRecordValues(foundations, [{"construction_percent_complete": 100, "state": "1_done"}])
         self.assertEqual(partial.task_ids.ids, [], "lineage points to the newest job")
+
+
+@tagged("post_install", "-at_install")
+class TestReadmeSamples(PostingCase):
+    def test_every_sample_event_of_the_readme_posts_on_the_demo_data(self):
+        """``send_event.py --demo TYPE`` for each type, in the README's order."""
+        for event_type in send_event.DEMO_DATA:
+            event = send_event.demo_event(event_type)
+            response = self.deliver(event, connector=self.demo, secret=DEMO_SECRET)
+            self.assertEqual(response.status_code, 202, response.text)
+            self.process()
+            job = self.env["construction.inbound.job"].browse(response.json()["job_id"])
+            self.assertEqual(job.state, "done", f"{event_type}: {job.last_error}")
+            self.assertTrue(
+                job.analytic_line_ids or job.purchase_line_ids or job.bill_ids or job.task_ids,
+                f"{event_type} posted nothing",
+            )

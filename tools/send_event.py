@@ -6,6 +6,7 @@ Needs only `requests`; no Odoo. Examples:
 
   # the demo connector of `make run` (demo-only secret, see README)
   send_event.py --url http://localhost:8069 --demo
+  send_event.py --url http://localhost:8069 --demo change_order.approved
 
   # any connector: a JSON file holding one event, or {"events": [...]}
   send_event.py --url https://odoo.example.com --token TOKEN --secret whsec_... \
@@ -29,24 +30,84 @@ DEMO_TOKEN = "demo-field-platform"
 DEMO_SECRET = "whsec_ZGVtby1vbmx5LWNvbnN0cnVjdGlvbi1zZWNyZXQ="  # published: demo only
 
 
-def demo_event():
-    """An approved timesheet for the demo data: Maria, Riverside Tower, foundations."""
+# One sample per event type, on the demo data's codes (README, "Demo data").
+DEMO_DATA = {
+    "timesheet.approved": {
+        "timesheet_id": "TS-1001",
+        "revision": 1,
+        "employee": "EMP-101",
+        "project": "PRJ-TOWER",
+        "phase": "TOWER-FND",
+        "cost_code": "03 11 00",
+        "date": "{date}",
+        "hours": 7.5,
+        "notes": "Formwork, grid A-C",
+    },
+    "equipment.usage": {
+        "usage_id": "EQ-USE-1",
+        "revision": 1,
+        "equipment": "EQ-EXC-01",
+        "project": "PRJ-BRIDGE",
+        "phase": "BRIDGE-EXC",
+        "cost_code": "31 23 00",
+        "date": "{date}",
+        "hours": 6,
+        "status": "approved",
+    },
+    "material.usage": {
+        "usage_id": "MAT-USE-1",
+        "revision": 1,
+        "product": "MAT-CONC-30",
+        "project": "PRJ-TOWER",
+        "phase": "TOWER-FND",
+        "cost_code": "03 30 00",
+        "date": "{date}",
+        "quantity": 12.5,
+        "uom": "m3",
+        "status": "approved",
+    },
+    "work_order.completed": {
+        "work_order_id": "WO-1",
+        "revision": 1,
+        "project": "PRJ-TOWER",
+        "phase": "TOWER-FND",
+        "completed_at": "{date}T15:30:00Z",
+    },
+    "change_order.approved": {
+        "change_order_id": "CO-1",
+        "revision": 1,
+        "project": "PRJ-TOWER",
+        "vendor": "SUB-STEEL",
+        "cost_code": "05 12 00",
+        "amount": "48000.00",
+        "description": "Level 3 steel framing",
+    },
+    "subcontract.progress": {
+        "progress_id": "PC-1",
+        "revision": 1,
+        "project": "PRJ-TOWER",
+        "vendor": "SUB-STEEL",
+        "cost_code": "05 12 00",
+        "period_end": "{date}",
+        "percent_complete": 25,
+        "status": "approved",
+    },
+}
+
+
+def demo_event(event_type="timesheet.approved", on_date=None):
+    """A sample event of ``event_type`` for the demo data, dated ``on_date`` (today)."""
+    on_date = on_date or time.strftime("%Y-%m-%d")
+    data = {
+        field: value.replace("{date}", on_date) if isinstance(value, str) else value
+        for field, value in DEMO_DATA[event_type].items()
+    }
     return {
         "id": f"evt_demo_{uuid.uuid4().hex[:12]}",
-        "type": "timesheet.approved",
+        "type": event_type,
         "version": "1",
-        "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "data": {
-            "timesheet_id": "TS-1001",
-            "revision": 1,
-            "employee": "EMP-101",
-            "project": "PRJ-TOWER",
-            "phase": "TOWER-FND",
-            "cost_code": "03 11 00",
-            "date": time.strftime("%Y-%m-%d"),
-            "hours": 7.5,
-            "notes": "Formwork, grid A-C",
-        },
+        "occurred_at": f"{on_date}T07:00:00Z",
+        "data": data,
     }
 
 
@@ -67,11 +128,17 @@ def main(argv=None):
     parser.add_argument("--secret", help="a secret of the connector")
     parser.add_argument("--scheme", default="standard", choices=["standard", "stripe", "github", "bearer"])
     parser.add_argument("--batch", action="store_true", help="send to the batch endpoint")
-    parser.add_argument("--demo", action="store_true", help="send an approved timesheet to the demo connector")
+    parser.add_argument(
+        "--demo",
+        nargs="?",
+        const="timesheet.approved",
+        choices=sorted(DEMO_DATA),
+        help="send a sample event of this type (default: an approved timesheet) to the demo connector",
+    )
     args = parser.parse_args(argv)
 
     if args.demo:
-        token, secret, scheme, event = DEMO_TOKEN, DEMO_SECRET, "standard", demo_event()
+        token, secret, scheme, event = DEMO_TOKEN, DEMO_SECRET, "standard", demo_event(args.demo)
     elif args.file and args.token and args.secret:
         token, secret, scheme = args.token, args.secret, args.scheme
         source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
