@@ -369,7 +369,7 @@ class ConstructionInboundJob(models.Model):
         INSERT ... ON CONFLICT DO NOTHING: two deliveries of one event may
         race, and Odoo replays a request after a serialization error; the
         unique (connector_id, event_id) key decides, not Python. The same
-        statement says whether the processing cron still needs waking.
+        statement leaves a trigger for the processing cron.
         """
         now = fields.Datetime.now()
         headers_json = json.dumps(headers, sort_keys=True)
@@ -410,15 +410,19 @@ class ConstructionInboundJob(models.Model):
                        SELECT %(columns)s FROM jsonb_populate_recordset(NULL::construction_inbound_job, %(rows)s)
                         WHERE (SELECT ok FROM allowed)
                        ON CONFLICT (connector_id, event_id) DO NOTHING
-                       RETURNING event_id, id, state)
+                       RETURNING event_id, id, state),
+                   wake_up AS (
+                       INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
+                       SELECT %(cron)s, %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                        WHERE EXISTS (SELECT 1 FROM inserted WHERE state = 'received'))
                    SELECT allowed.ok, inserted.event_id, inserted.id, inserted.state = 'received'
-                          AND NOT EXISTS (SELECT 1 FROM ir_cron_trigger WHERE cron_id = %(cron)s AND call_at <= %(now)s)
                      FROM allowed LEFT JOIN inserted ON TRUE""",
                 count_hit=count_hit,
                 columns=columns,
                 rows=json.dumps(rows),
                 cron=cron_id,
                 now=now,
+                uid=self.env.uid,
             )
         )
         rows = self.env.cr.fetchall()  # at least one: the "allowed" row, joined to what was inserted
@@ -430,8 +434,11 @@ class ConstructionInboundJob(models.Model):
                 created[event_id] = job_id
                 wake_cron |= needs_wake
         if wake_cron:
-            # Unless a wake-up is already pending: one per event would only grow the table.
-            self.env["ir.cron"].browse(cron_id)._trigger()
+            # Each request commits its own trigger row, with its jobs: a run
+            # of the cron in progress deletes only the triggers its snapshot
+            # saw, so this wake-up cannot be swept away with an older one.
+            # The notification is what wakes an idle cron worker at once.
+            self.env.cr.postcommit.add(self.env["ir.cron"].browse(cron_id)._notifydb)
         missing = [event_id for event_id in first if event_id not in created]
         existing = {}
         if missing:

@@ -8,6 +8,7 @@ fixture is committed and removed again.
 
 import threading
 import time
+from datetime import timedelta
 
 import requests
 
@@ -65,3 +66,33 @@ class TestConcurrentDeliveries(BaseCase):
         with committed_env(self.registry) as env:
             jobs = env["construction.inbound.job"].search([("connector_id", "=", self.connector_id)])
             self.assertEqual(jobs.mapped("event_id"), [event["id"]])
+
+    def test_an_event_accepted_while_the_cron_runs_leaves_a_wake_up_the_run_cannot_sweep(self):
+        """Odoo's cron ends a run by deleting the triggers older than its
+        start, in the transaction that started the run: the event's own
+        wake-up must survive that, or the event waits for the next interval."""
+        with committed_env(self.registry) as env:
+            cron = env.ref("construction_connector.ir_cron_process_inbound_jobs")
+            cron_id = cron.id
+            served = env.cr.now() - timedelta(seconds=5)
+            env["ir.cron.trigger"].create({"cron_id": cron_id, "call_at": served})  # the one the run serves
+        self.addCleanup(self._remove_triggers, cron_id)
+        event = make_event()
+        body = encode(event)
+        url = f"http://127.0.0.1:{config['http_port']}/construction/webhook/{self.token}"
+        headers = {
+            "Content-Type": "application/json",
+            **sign_headers("standard", STANDARD_SECRET, body, event["id"], int(time.time())),
+        }
+        with self.registry.cursor() as run_cr:
+            run_cr.execute("SELECT id FROM ir_cron_trigger WHERE cron_id = %s", [cron_id])  # the run starts
+            self.assertEqual(requests.post(url, data=body, headers=headers, timeout=60).status_code, 202)
+            run_cr.execute(  # as ir.cron._reschedule_later ends the run
+                "DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at < (now() at time zone 'UTC')", [cron_id]
+            )
+        with committed_env(self.registry) as env:
+            self.assertTrue(env["ir.cron.trigger"].search_count([("cron_id", "=", cron_id)]))
+
+    def _remove_triggers(self, cron_id):
+        with committed_env(self.registry) as env:
+            env["ir.cron.trigger"].search([("cron_id", "=", cron_id)]).unlink()
