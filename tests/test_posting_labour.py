@@ -3,7 +3,7 @@
 
 from odoo.tests import tagged
 
-from .common import PostingCase
+from .common import DEMO_SECRET, PostingCase, make_event
 
 
 @tagged("post_install", "-at_install")
@@ -45,6 +45,14 @@ class TestLabourPosting(PostingCase):
             ],
         )
         self.assertEqual(job.analytic_line_ids, line, "reachable from the job")
+
+    def test_the_same_event_delivered_twice_posts_once(self):
+        event = make_event(timesheet_id="TS-900", hours=4)
+        first = self.deliver(event, connector=self.demo, secret=DEMO_SECRET)
+        again = self.deliver(event, connector=self.demo, secret=DEMO_SECRET)
+        self.assertEqual((first.status_code, again.status_code), (202, 200))
+        self.process()
+        self.assertRecordValues(self.lines(), [{"unit_amount": 4}])
 
     def test_newer_revision_changes_the_posting_then_rejection_removes_it(self):
         self.send_time(revision=1, hours=8)
