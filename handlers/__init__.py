@@ -5,8 +5,10 @@ A handler is ``handler(env, job, activity)``: it turns a validated,
 normalised event (``lib.normalise.Activity``) into Odoo records, in ``env``
 (the connector's integration user and company), linking each to the job for
 lineage. It raises a failure of ``lib.failures`` when it cannot post. A
-class registers its ``handle``.
+class (``common.Activity``) can also post many jobs at once.
 """
+
+from .common import post_one_by_one
 
 HANDLERS = {}
 
@@ -16,10 +18,19 @@ def register(*event_types):
 
     def decorator(handler):
         for event_type in event_types:
-            HANDLERS[event_type] = getattr(handler, "handle", handler)
+            HANDLERS[event_type] = handler
         return handler
 
     return decorator
+
+
+def post_many(handler, env, items):
+    """Post [(job, activity)]; returns {job id: failure} of those that could
+    not post. A failing job's writes are undone, the others' are kept; an
+    unexpected error escapes (the queue then runs each job alone)."""
+    if hasattr(handler, "handle_many"):
+        return handler.handle_many(env, items)
+    return post_one_by_one(handler, env, items)
 
 
 # Each handler module registers itself with the registry above.

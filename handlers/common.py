@@ -4,9 +4,21 @@ dates, keep one live posting per source record, keep provisional cost."""
 
 from odoo import fields
 
-from ..lib.failures import LockedPeriod
+from ..lib.failures import JobFailure, LockedPeriod
 
 COST_CODE_PLAN = "construction_connector.analytic_plan_cost_codes"
+
+
+def post_one_by_one(handler, env, items):
+    """Each job in a savepoint: a failing job's writes are undone, not the others'."""
+    failures = {}
+    for job, activity in items:
+        try:
+            with env.cr.savepoint():
+                handler(env, job, activity)
+        except JobFailure as failure:
+            failures[job.id] = failure
+    return failures
 
 
 class Activity:
@@ -26,6 +38,11 @@ class Activity:
         self.data = activity.data
         self.on_date = activity.on_date
         self.key = f"{job.connector_id.id}:{job.record_type}:{job.source_id}"
+
+    @classmethod
+    def handle_many(cls, env, items):
+        """Post several jobs; {job id: failure} of those that could not."""
+        return post_one_by_one(cls.handle, env, items)
 
     @classmethod
     def handle(cls, env, job, activity):
@@ -136,14 +153,45 @@ class AnalyticActivity(Activity):
     def live_line(self):
         return self.env["account.analytic.line"].search([("construction_source_key", "=", self.key)])
 
-    def post(self):
-        self.check_open_period(self.on_date)
-        values = {
+    @classmethod
+    def handle_many(cls, env, items):
+        """Approved activity with no live line yet is created in one go (the
+        ORM then recomputes what depends on the lines once, not per line);
+        the rest one by one."""
+        activities = [cls(env, job, activity) for job, activity in items]
+        Line = env["account.analytic.line"]
+        live = set(
+            Line.search([("construction_source_key", "in", [a.key for a in activities])]).mapped(
+                "construction_source_key"
+            )
+        )
+        new, values, rest, failures = [], [], [], {}
+        for posting in activities:
+            if not posting.activity.approved or posting.key in live:
+                rest.append((posting.job, posting.activity))
+                continue
+            try:
+                posting.check_open_period(posting.on_date)
+                values.append(posting.full_line_values())
+                new.append(posting.key)
+            except JobFailure as failure:  # nothing written yet
+                failures[posting.job.id] = failure
+        Line.create(values)
+        env["construction.provisional.cost"].sudo().search([("source_key", "in", new)]).unlink()
+        failures.update(post_one_by_one(cls.handle, env, rest))
+        return failures
+
+    def full_line_values(self):
+        return {
             **self.line_values(),
             "date": self.on_date,
             "construction_job_id": self.job.id,
             "construction_source_key": self.key,
         }
+
+    def post(self):
+        self.check_open_period(self.on_date)
+        values = self.full_line_values()
         line = self.live_line()
         if line:
             self.check_open_period(line.date)

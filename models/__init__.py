@@ -5,6 +5,8 @@ from . import connector
 from . import connector_secret
 from . import cost_code
 from . import inbound_job
+from . import inbound_job_intake
+from . import inbound_job_queue
 from . import mapping
 from . import project_task
 from . import provisional_cost

@@ -30,14 +30,15 @@ class ConstructionSourceRevision(models.Model):
         ),
     ]
 
-    def _newest_applied(self, connector_id, record_type, source_id):
+    def _newest_applied_many(self, keys):
+        """{(connector id, record type, source id): newest applied revision} of ``keys``."""
+        if not keys:
+            return {}
         self.env.cr.execute(
             SQL(
-                "SELECT MAX(revision) FROM construction_source_revision"
-                " WHERE connector_id = %s AND record_type = %s AND source_id = %s",
-                connector_id,
-                record_type,
-                source_id,
+                "SELECT connector_id, record_type, source_id, MAX(revision) FROM construction_source_revision"
+                " WHERE (connector_id, record_type, source_id) IN %s GROUP BY connector_id, record_type, source_id",
+                tuple(keys),
             )
         )
-        return self.env.cr.fetchone()[0]
+        return {tuple(row[:3]): row[3] for row in self.env.cr.fetchall()}

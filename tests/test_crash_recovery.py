@@ -17,7 +17,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import config
 
 from odoo.addons.construction_connector.lib.intake import read_single
-from odoo.addons.construction_connector.models.inbound_job import CRASH_TEST_MARKER, CRASH_TEST_PAUSE_AFTER
+from odoo.addons.construction_connector.models.inbound_job_queue import CRASH_TEST_MARKER, CRASH_TEST_PAUSE_AFTER
 
 from .common import committed_env, encode, make_event
 

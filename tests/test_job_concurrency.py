@@ -49,9 +49,8 @@ class TestParallelCronWorkers(BaseCase):
                 claimed.extend(jobs.ids)
                 if not jobs:
                     return
-                for job in jobs:
-                    job._run_one()
-                    time.sleep(0.005)  # widen the window in which the other worker could steal it
+                time.sleep(0.02)  # widen the window in which the other worker could steal them
+                jobs._run_batch()
                 cr.commit()
 
     def test_two_workers_never_process_the_same_job(self):

@@ -1,0 +1,260 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import base64
+import logging
+import os
+import time
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+from psycopg2 import OperationalError
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
+
+from ..handlers import HANDLERS, post_many
+from ..lib.backoff import retry_delay
+from ..lib.failures import AwaitingApproval, InvalidEvent, JobFailure, MissingMapping, NoHandler, TransientFailure
+from ..lib.json_safety import BodyError, parse_body
+from ..lib.normalise import normalise
+from ..lib.schemas import SchemaError, classify
+from ..lib.sources import source_of
+
+_logger = logging.getLogger(__name__)
+
+READY_STATES = ("received", "retrying")
+PARAM = "construction_connector."
+# Test-only fault injection (tests/test_crash_recovery.py): once a batch has
+# posted this many jobs, note the pid in the marker file and hang, to be killed.
+CRASH_TEST_PAUSE_AFTER = "CONSTRUCTION_CONNECTOR_CRASH_TEST_PAUSE_AFTER"
+CRASH_TEST_MARKER = "CONSTRUCTION_CONNECTOR_CRASH_TEST_MARKER"
+
+
+class ConstructionInboundJob(models.Model):
+    """The queue: the cron claims a batch and posts it, together where it
+    can, each job alone where something breaks."""
+
+    _inherit = "construction.inbound.job"
+
+    @api.model
+    def _cron_process_jobs(self, batch_size=None):
+        """Process one batch of ready jobs and report progress to the cron.
+
+        Odoo's cron commits after each call and calls again while jobs
+        remain, so this is one batch per transaction: a crash loses at most
+        the batch in flight, which is claimed again, nothing posted twice.
+        Nothing may escape: Odoo deactivates a cron that keeps failing.
+        """
+        try:
+            params = self.env["ir.config_parameter"].sudo()
+            batch_size = batch_size or int(params.get_param(PARAM + "batch_size", 200))
+            jobs = self._claim(batch_size)
+            jobs._run_batch()
+            _pause_for_crash_test(len(jobs))
+            remaining = self._count_ready()
+            self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=remaining)
+            if remaining:
+                # Odoo calls again up to 10 batches, then only reschedules for
+                # "as soon as possible", which a cron worker notices at its
+                # next poll (up to a minute): a trigger wakes it at commit.
+                self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger()
+        except Exception:
+            _logger.exception("construction job processing failed; the batch will be claimed again")
+            self.env.cr.rollback()
+
+    @api.model
+    def _claim(self, limit, tries=3):
+        """Lock up to ``limit`` ready jobs; jobs locked by another worker are skipped.
+
+        Called first in its transaction. Under REPEATABLE READ, a job another
+        worker finished after our snapshot cannot be locked (serialization
+        failure): nothing is done yet, so roll back and claim again afresh.
+        """
+        self.flush_model(["state", "next_attempt_at"])
+        query = SQL(
+            """SELECT id FROM construction_inbound_job
+                WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+            READY_STATES,
+            fields.Datetime.now(),
+            limit,
+        )
+        for attempt in range(1, tries + 1):
+            try:
+                self.env.cr.execute(query)
+                return self.browse(row[0] for row in self.env.cr.fetchall())
+            except SerializationFailure:
+                if attempt == tries:
+                    raise
+                self.env.cr.rollback()
+
+    @api.model
+    def _count_ready(self):
+        return self.search_count(
+            [
+                ("state", "in", READY_STATES),
+                "|",
+                ("next_attempt_at", "=", False),
+                ("next_attempt_at", "<=", fields.Datetime.now()),
+            ]
+        )
+
+    def _run_batch(self):
+        """Post these jobs together, in one savepoint. If anything unexpected
+        breaks it, run each job again alone: a poison job fails by itself."""
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint():
+                outcomes, later = self._post_batch()
+        except Exception as error:
+            if len(self) > 1:
+                for job in self:
+                    job._run_batch()
+                return
+            outcomes, later = {self: _unexpected(self, error)}, self.browse()
+        self._record_outcomes(outcomes)
+        # A second event of a source record in the same batch: after the first.
+        later._run_batch()
+
+    def _post_batch(self):
+        """parse -> validate -> normalise -> revision gate -> approval gate ->
+        handlers -> lineage, for the whole batch.
+
+        Returns ({job: None, a note, or a failure}, jobs to run after these).
+        """
+        outcomes, ready, later, seen = {}, [], self.browse(), set()
+        for job in self:
+            try:
+                event = job._read_event()
+                if classify(event) == "unknown_type":
+                    raise InvalidEvent(f"unknown event type {event['type']!r}")
+            except JobFailure as failure:
+                outcomes[job] = failure
+                continue
+            record_type, source_id, revision = source_of(event)
+            job.write({"record_type": record_type, "source_id": source_id, "revision": revision})
+            key = (job.connector_id.id, record_type, source_id)
+            if key in seen:
+                later |= job
+                continue
+            seen.add(key)
+            ready.append((job, normalise(event)))
+        newest = self.env["construction.source.revision"].sudo()._newest_applied_many(seen)
+        groups = defaultdict(list)  # (handler, connector) -> [(job, activity)]
+        for job, activity in ready:
+            applied = newest.get((job.connector_id.id, job.record_type, job.source_id))
+            if applied is not None and job.revision <= applied:
+                outcomes[job] = self.env._(
+                    "Revision %(revision)s of %(record)s is not newer than the applied revision %(newest)s: no effect.",
+                    revision=job.revision,
+                    record=job.source_id,
+                    newest=applied,
+                )
+            elif (handler := HANDLERS.get(job.event_type)) is None:
+                outcomes[job] = NoHandler(f"no posting handler for event type {job.event_type!r}")
+            elif not job.approved_by_id and (reason := job.connector_id._approval_reason(activity)):
+                outcomes[job] = AwaitingApproval(reason)
+            else:
+                groups[handler, job.connector_id].append((job, activity))
+        posted = self.browse()
+        for (handler, connector), items in groups.items():
+            env = self.with_user(connector.user_id).with_company(connector.company_id).env
+            failures = post_many(handler, env, items)
+            for job, _activity in items:
+                outcomes[job] = failures.get(job.id)
+                if job.id not in failures:
+                    posted |= job
+        self.env["construction.source.revision"].sudo().create(
+            [
+                {
+                    "connector_id": job.connector_id.id,
+                    "record_type": job.record_type,
+                    "source_id": job.source_id,
+                    "revision": job.revision,
+                    "job_id": job.id,
+                }
+                for job in posted
+            ]
+        )
+        return outcomes, later
+
+    def _read_event(self):
+        body = self.payload.encode() if self.payload else base64.b64decode(self.payload_raw or b"")
+        try:
+            event = parse_body(body)
+            classify(event)
+        except (BodyError, SchemaError) as error:
+            raise InvalidEvent(str(error)) from None
+        return event
+
+    def _record_outcomes(self, outcomes):
+        done = {job: note for job, note in outcomes.items() if not isinstance(note, JobFailure)}
+        self.browse(job.id for job in done)._succeed(done)
+        for job, outcome in outcomes.items():
+            if isinstance(outcome, JobFailure):
+                job._fail(outcome)
+
+    def _succeed(self, notes):
+        """Done, with one chatter line per job, logged in one go: the state
+        change is tracked by hand here because per-record tracking costs
+        more than the posting itself."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        bodies = {
+            job.id: notes.get(job)
+            or self.env._("%(before)s → Done, posted by the queue.", before=states.get(job.state, job.state))
+            for job in self
+        }
+        for attempts in set(self.mapped("attempts")):
+            self.filtered(lambda job, attempts=attempts: job.attempts == attempts).with_context(
+                tracking_disable=True
+            ).write(
+                {
+                    "state": "done",
+                    "attempts": attempts + 1,
+                    "error_class": False,
+                    "last_error": False,
+                    "next_attempt_at": False,
+                    "missing_kind": False,
+                    "missing_code": False,
+                }
+            )
+        self._message_log_batch(bodies=bodies)
+
+    def _fail(self, failure):
+        attempts = self.attempts + 1
+        values = {
+            "state": failure.state,
+            "attempts": attempts,
+            "error_class": failure.error_class,
+            "last_error": str(failure)[:4000],
+            "next_attempt_at": False,
+        }
+        if isinstance(failure, MissingMapping):
+            values.update(missing_kind=failure.kind, missing_code=failure.code)
+        if failure.state == "retrying":
+            params = self.env["ir.config_parameter"].sudo()
+            if attempts >= int(params.get_param(PARAM + "max_attempts", 5)):
+                values["state"] = "dead"
+            else:
+                delay = retry_delay(attempts, base=int(params.get_param(PARAM + "retry_base_seconds", 60)))
+                values["next_attempt_at"] = fields.Datetime.now() + timedelta(seconds=delay)
+        self.write(values)
+
+
+def _unexpected(job, error):
+    """The failure of a job that broke alone: a concurrency error is worth a
+    retry, anything else is a bug to look at."""
+    if isinstance(error, OperationalError) and isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+        return TransientFailure(str(error))
+    _logger.error("construction job %s failed", job.id, exc_info=error)
+    return JobFailure(f"{type(error).__name__}: {error}")
+
+
+def _pause_for_crash_test(processed):
+    pause_after = os.environ.get(CRASH_TEST_PAUSE_AFTER)
+    if pause_after and processed >= int(pause_after):
+        Path(os.environ[CRASH_TEST_MARKER]).write_text(str(os.getpid()))
+        time.sleep(3600)
