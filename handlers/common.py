@@ -6,8 +6,6 @@ from odoo import fields
 
 from ..lib.failures import JobFailure, LockedPeriod
 
-COST_CODE_PLAN = "construction_connector.analytic_plan_cost_codes"
-
 
 def post_one_by_one(handler, env, items):
     """Each job in a savepoint: a failing job's writes are undone, not the others'."""
@@ -31,8 +29,9 @@ class Activity:
 
     record_type = None  # construction.provisional.cost record_type
 
-    def __init__(self, env, job, activity):
+    def __init__(self, env, job, activity, resolved=None):
         self.env = env
+        self.resolved = {} if resolved is None else resolved  # shared by the jobs of one batch
         self.job = job
         self.activity = activity
         self.data = activity.data
@@ -75,8 +74,11 @@ class Activity:
         code = self.data.get(field)
         if not code and not required:
             return None
-        Mapping = self.env["construction.mapping"].sudo()
-        return Mapping._resolve(self.job.connector_id, kind, code, self.on_date).with_env(self.env)
+        key = (kind, code, self.on_date)
+        if key not in self.resolved:
+            Mapping = self.env["construction.mapping"].sudo()
+            self.resolved[key] = Mapping._resolve(self.job.connector_id, kind, code, self.on_date).with_env(self.env)
+        return self.resolved[key]
 
     def rate(self, kind, field):
         Mapping = self.env["construction.mapping"].sudo()
@@ -158,7 +160,8 @@ class AnalyticActivity(Activity):
         """Approved activity with no live line yet is created in one go (the
         ORM then recomputes what depends on the lines once, not per line);
         the rest one by one."""
-        activities = [cls(env, job, activity) for job, activity in items]
+        resolved = {}
+        activities = [cls(env, job, activity, resolved) for job, activity in items]
         Line = env["account.analytic.line"]
         live = set(
             Line.search([("construction_source_key", "in", [a.key for a in activities])]).mapped(
@@ -214,7 +217,7 @@ class AnalyticActivity(Activity):
         the cost code's analytic accounts, and the financial account."""
         if not project.account_id:
             project.sudo()._create_analytic_account()
-        plan_column = self.env.ref(COST_CODE_PLAN)._column_name()
+        plan_column = self.env["account.analytic.line"]._cost_code_column()
         return {
             "account_id": project.account_id.id,
             plan_column: cost_code.analytic_account_id.id,

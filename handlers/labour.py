@@ -4,7 +4,7 @@ and cost code, costed by Odoo at the employee's hourly cost; submitted time
 is provisional cost; a rejection removes the posting."""
 
 from . import register
-from .common import COST_CODE_PLAN, AnalyticActivity
+from .common import AnalyticActivity
 
 
 @register("timesheet.submitted", "timesheet.approved", "timesheet.rejected")
@@ -20,7 +20,7 @@ class Timesheet(AnalyticActivity):
             "task_id": task.id,
             "employee_id": employee.id,
             "unit_amount": self.data["hours"],
-            self.env.ref(COST_CODE_PLAN)._column_name(): cost_code.analytic_account_id.id,
+            self.env["account.analytic.line"]._cost_code_column(): cost_code.analytic_account_id.id,
         }
 
     def estimate(self):

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class AccountAnalyticLine(models.Model):
@@ -29,10 +29,18 @@ class AccountAnalyticLine(models.Model):
         # Timesheets take every analytic dimension from their project; the
         # cost code dimension belongs to the line itself when one is given.
         accounts = super()._timesheet_preprocess_get_accounts(vals)
-        plan = self.env.ref("construction_connector.analytic_plan_cost_codes", raise_if_not_found=False)
-        if plan and vals.get(plan._column_name()):
-            accounts[plan._column_name()] = vals[plan._column_name()]
+        column = self._cost_code_column()
+        if column and vals.get(column):
+            accounts[column] = vals[column]
         return accounts
+
+    @api.model
+    @tools.ormcache()
+    def _cost_code_column(self):
+        """The column of the Cost Codes plan, e.g. x_plan3_id. Cached: the
+        queue asks for every line it posts, and hr_timesheet twice more."""
+        plan = self.env.ref("construction_connector.analytic_plan_cost_codes", raise_if_not_found=False)
+        return plan._column_name() if plan else None
 
     def init(self):
         # One live posting per field record, whatever happens above.

@@ -49,7 +49,7 @@ class ConstructionInboundJob(models.Model):
         """
         try:
             params = self.env["ir.config_parameter"].sudo()
-            batch_size = batch_size or int(params.get_param(PARAM + "batch_size", 200))
+            batch_size = batch_size or int(params.get_param(PARAM + "batch_size", 500))
             jobs = self._claim(batch_size)
             jobs._run_batch()
             _pause_for_crash_test(len(jobs))
@@ -129,13 +129,13 @@ class ConstructionInboundJob(models.Model):
         for job in self:
             try:
                 event = job._read_event()
-                if classify(event) == "unknown_type":
-                    raise InvalidEvent(f"unknown event type {event['type']!r}")
             except JobFailure as failure:
                 outcomes[job] = failure
                 continue
             record_type, source_id, revision = source_of(event)
-            job.write({"record_type": record_type, "source_id": source_id, "revision": revision})
+            job.with_context(tracking_disable=True).write(
+                {"record_type": record_type, "source_id": source_id, "revision": revision}
+            )
             key = (job.connector_id.id, record_type, source_id)
             if key in seen:
                 later |= job
@@ -182,12 +182,15 @@ class ConstructionInboundJob(models.Model):
         return outcomes, later
 
     def _read_event(self):
+        """The job's event, valid against its schema, or InvalidEvent."""
         body = self.payload.encode() if self.payload else base64.b64decode(self.payload_raw or b"")
         try:
             event = parse_body(body)
-            classify(event)
+            known = classify(event) == "known"
         except (BodyError, SchemaError) as error:
             raise InvalidEvent(str(error)) from None
+        if not known:
+            raise InvalidEvent(f"unknown event type {event['type']!r}")
         return event
 
     def _record_outcomes(self, outcomes):

@@ -3,7 +3,7 @@
 
 from odoo.tests import tagged
 
-from .common import DEMO_SECRET, PostingCase, make_event
+from .common import DEMO_SECRET, PostingCase, encode, make_event
 
 
 @tagged("post_install", "-at_install")
@@ -53,6 +53,23 @@ class TestLabourPosting(PostingCase):
         self.assertEqual((first.status_code, again.status_code), (202, 200))
         self.process()
         self.assertRecordValues(self.lines(), [{"unit_amount": 4}])
+
+    def test_one_batch_posts_what_it_can_and_applies_revisions_in_order(self):
+        events = [
+            make_event(timesheet_id="TS-900", revision=1, hours=8),
+            make_event(timesheet_id="TS-901", employee="EMP-404"),
+            make_event(timesheet_id="TS-900", revision=2, hours=5),
+            make_event(timesheet_id="TS-902", hours=3),
+        ]
+        body = encode({"events": events})
+        headers = self.signed_headers(body, "msg_mixed", secret=DEMO_SECRET)
+        self.assertEqual(self.post(body, headers, connector=self.demo, batch=True).status_code, 202)
+        self.process()  # one batch
+        jobs = self.env["construction.inbound.job"].search([("event_id", "in", [e["id"] for e in events])], order="id")
+        self.assertEqual(jobs.mapped("state"), ["done", "waiting_mapping", "done", "done"])
+        self.assertRecordValues(self.lines(), [{"unit_amount": 5, "construction_job_id": jobs[2].id}])
+        self.assertEqual(self.posted("account.analytic.line", "timesheet", "TS-902").unit_amount, 3)
+        self.assertIn("Done", jobs[0].message_ids[0].body, "the chatter says what happened")
 
     def test_newer_revision_changes_the_posting_then_rejection_removes_it(self):
         self.send_time(revision=1, hours=8)

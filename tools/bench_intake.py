@@ -201,6 +201,12 @@ def bench_queue(args, connector):
         )
     rpc_rate = args.rpc_creates / (time.monotonic() - began)
 
+    # The framework's own floor: the same lines, all in one batch create.
+    line = {"project_id": project, "employee_id": employee, "unit_amount": 1, "date": "2026-12-01"}
+    began = time.monotonic()
+    call("account.analytic.line", "create", [{**line, "name": f"orm {run} {n}"} for n in range(args.orm_creates)])
+    orm_rate = args.orm_creates / (time.monotonic() - began)
+
     rate = done / elapsed
     print(
         f"queue: {done}/{len(events)} events done in {elapsed:.1f} s ({rate:.1f} events/s, "
@@ -208,7 +214,9 @@ def bench_queue(args, connector):
         f"states {[(g['state'], g['__count']) for g in states]}"
     )
     print(f"one XML-RPC create per line: {rpc_rate:.1f} lines/s ({args.rpc_creates} sequential calls)")
+    print(f"one batch create of {args.orm_creates} lines (the ORM's floor): {orm_rate:.1f} lines/s")
     print(f"queue / XML-RPC ratio: {rate / rpc_rate:.1f}   (target >= 400 events/s and >= 17x)")
+    print(f"queue / ORM batch create: {rate / orm_rate:.2f}")
     for pid in sorted(rss_peak):
         print(f"odoo pid {pid}: RSS {rss_before.get(pid, 0):.0f} MiB before, {rss_peak[pid]:.0f} MiB peak")
 
@@ -224,6 +232,7 @@ def main(argv=None):
     parser.add_argument("--events", type=int, default=10_000, help="events queued through the batch endpoint")
     parser.add_argument("--queue-timeout", type=float, default=900)
     parser.add_argument("--rpc-creates", type=int, default=300)
+    parser.add_argument("--orm-creates", type=int, default=1000)
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-queue", action="store_true")
     args = parser.parse_args(argv)
