@@ -201,15 +201,12 @@ class ConstructionInboundJob(models.Model):
                 job._fail(outcome)
 
     def _succeed(self, notes):
-        """Done, with one chatter line per job, logged in one go: the state
-        change is tracked by hand here because per-record tracking costs
-        more than the posting itself."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        bodies = {
-            job.id: notes.get(job)
-            or self.env._("%(before)s → Done, posted by the queue.", before=states.get(job.state, job.state))
-            for job in self
-        }
+        """Done. The state change is tracked in the chatter as Odoo's own
+        tracking shows it, but for the whole batch in two creates: tracking
+        record by record costs more than the posting itself."""
+        if not self:
+            return
+        before = {job: job.state for job in self}
         for attempts in set(self.mapped("attempts")):
             self.filtered(lambda job, attempts=attempts: job.attempts == attempts).with_context(
                 tracking_disable=True
@@ -224,7 +221,18 @@ class ConstructionInboundJob(models.Model):
                     "missing_code": False,
                 }
             )
-        self._message_log_batch(bodies=bodies)
+        messages = self._message_log_batch(bodies={job.id: notes.get(job) or "" for job in self})
+        Tracking = self.env["mail.tracking.value"].sudo()
+        state_info = self.fields_get(["state"])["state"]
+        Tracking.create(
+            [
+                {
+                    **Tracking._create_tracking_values(before[job], "done", "state", state_info, job),
+                    "mail_message_id": message.id,
+                }
+                for job, message in zip(self, messages, strict=True)
+            ]
+        )
 
     def _fail(self, failure):
         attempts = self.attempts + 1

@@ -69,7 +69,8 @@ class TestLabourPosting(PostingCase):
         self.assertEqual(jobs.mapped("state"), ["done", "waiting_mapping", "done", "done"])
         self.assertRecordValues(self.lines(), [{"unit_amount": 5, "construction_job_id": jobs[2].id}])
         self.assertEqual(self.posted("account.analytic.line", "timesheet", "TS-902").unit_amount, 3)
-        self.assertIn("Done", jobs[0].message_ids[0].body, "the chatter says what happened")
+        tracked = jobs[0].message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "state")
+        self.assertEqual((tracked.old_value_char, tracked.new_value_char), ("Received", "Done"), "in the chatter")
 
     def test_newer_revision_changes_the_posting_then_rejection_removes_it(self):
         self.send_time(revision=1, hours=8)
