@@ -5,6 +5,7 @@ dates, keep one live posting per source record, keep provisional cost."""
 from odoo import fields
 
 from ..lib.failures import JobFailure, LockedPeriod
+from ..lib.mapping_kinds import MAPPING_MODELS
 
 
 def post_one_by_one(handler, env, items):
@@ -71,6 +72,8 @@ class Activity:
     # Codes to Odoo records
 
     def resolve(self, kind, field, required=True):
+        if kind in self.activity.records:  # chosen by finance when reposting
+            return self.env[MAPPING_MODELS[kind]].browse(self.activity.records[kind])
         code = self.data.get(field)
         if not code and not required:
             return None

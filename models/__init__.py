@@ -14,3 +14,6 @@ from . import purchase_order
 from . import rate_limiter
 from . import res_config_settings
 from . import source_revision
+
+# A view over the tables above: created after them.
+from . import reconciliation

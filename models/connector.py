@@ -2,6 +2,7 @@
 import base64
 import secrets
 import time
+from collections import defaultdict
 from datetime import UTC
 
 from odoo import api, fields, models, tools
@@ -85,6 +86,12 @@ class ConstructionConnector(models.Model):
         digits="Account",
         help="Change orders of a larger amount wait for a Finance user's approval in Odoo. Zero: no limit.",
     )
+    alert_user_id = fields.Many2one(
+        "res.users",
+        string="Finance Contact",
+        domain=lambda self: [("groups_id", "in", self.env.ref("construction_connector.group_construction_finance").id)],
+        help="Gets an activity for each job of this connector that needs attention. Empty: the first Finance user.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Integration User",
@@ -102,6 +109,15 @@ class ConstructionConnector(models.Model):
     job_ids = fields.One2many("construction.inbound.job", "connector_id", string="Jobs")
     mapping_ids = fields.One2many("construction.mapping", "connector_id", string="Mappings")
     job_count = fields.Integer(compute="_compute_job_count")
+    # The overview card
+    queued_count = fields.Integer(compute="_compute_overview", string="Queued")
+    done_count = fields.Integer(compute="_compute_overview", string="Done")
+    attention_count = fields.Integer(compute="_compute_overview", string="Needs Attention")
+    last_event_at = fields.Datetime(compute="_compute_overview", string="Last Event")
+    oldest_attention_at = fields.Datetime(compute="_compute_overview", string="Oldest Needing Attention")
+    health = fields.Selection(
+        [("good", "Healthy"), ("warning", "Waiting"), ("bad", "Failing")], compute="_compute_overview"
+    )
 
     _sql_constraints = [
         ("route_token_unique", "UNIQUE(route_token)", "The route token must be unique."),
@@ -112,6 +128,39 @@ class ConstructionConnector(models.Model):
         base_url = self.get_base_url()
         for connector in self:
             connector.endpoint_url = f"{base_url}/construction/webhook/{connector.route_token}"
+
+    def _compute_overview(self):
+        Job = self.env["construction.inbound.job"]
+        attention = ("dead", "quarantined", "waiting_mapping", "waiting_approval")
+        by_state = defaultdict(dict)
+        for connector, state, count in Job._read_group(
+            [("connector_id", "in", self.ids)], ["connector_id", "state"], ["__count"]
+        ):
+            by_state[connector][state] = count
+        last = dict(Job._read_group([("connector_id", "in", self.ids)], ["connector_id"], ["received_at:max"]))
+        oldest = dict(
+            Job._read_group(
+                [("connector_id", "in", self.ids), ("state", "in", attention)], ["connector_id"], ["received_at:min"]
+            )
+        )
+        for connector in self:
+            counts = by_state[connector]
+            connector.queued_count = counts.get("received", 0) + counts.get("retrying", 0)
+            connector.done_count = counts.get("done", 0)
+            connector.attention_count = sum(counts.get(state, 0) for state in attention)
+            connector.last_event_at = last.get(connector)
+            connector.oldest_attention_at = oldest.get(connector)
+            if counts.get("dead") or counts.get("quarantined"):
+                connector.health = "bad"
+            elif connector.attention_count or counts.get("retrying"):
+                connector.health = "warning"
+            else:
+                connector.health = "good"
+
+    def action_view_attention(self):
+        action = self.action_view_jobs()
+        action["context"] = {"search_default_needs_attention": 1, "default_connector_id": self.id}
+        return action
 
     @api.depends("job_ids")
     def _compute_job_count(self):

@@ -133,15 +133,21 @@ class ConstructionInboundJob(models.Model):
                 outcomes[job] = failure
                 continue
             record_type, source_id, revision = source_of(event)
+            activity = normalise(event, job.overrides)
             job.with_context(tracking_disable=True).write(
-                {"record_type": record_type, "source_id": source_id, "revision": revision}
+                {
+                    "record_type": record_type,
+                    "source_id": source_id,
+                    "revision": revision,
+                    **job._describe_activity(activity),
+                }
             )
             key = (job.connector_id.id, record_type, source_id)
             if key in seen:
                 later |= job
                 continue
             seen.add(key)
-            ready.append((job, normalise(event)))
+            ready.append((job, activity))
         newest = self.env["construction.source.revision"].sudo()._newest_applied_many(seen)
         groups = defaultdict(list)  # (handler, connector) -> [(job, activity)]
         for job, activity in ready:
@@ -180,6 +186,31 @@ class ConstructionInboundJob(models.Model):
             ]
         )
         return outcomes, later
+
+    def _describe_activity(self, activity):
+        """Where the activity belongs and how much it is, for finance's
+        searches and the reconciliation; an unmapped code is left empty."""
+        Mapping = self.env["construction.mapping"].sudo()
+        connector = self.connector_id
+
+        def record_id(kind):
+            if kind in activity.records:
+                return activity.records[kind]
+            code = activity.data.get(kind)
+            return (
+                code
+                and Mapping._resolve_entry(connector.id, connector.company_id.id, kind, code, str(activity.on_date))[0]
+            )
+
+        amount = activity.amount() if "amount" in activity.data else None
+        return {
+            "project_id": record_id("project") or False,
+            "cost_code_id": record_id("cost_code") or False,
+            "activity_date": activity.on_date,
+            "activity_status": activity.status,
+            "source_quantity": activity.quantity or 0.0,
+            "source_amount": float(amount) if amount is not None else 0.0,
+        }
 
     def _read_event(self):
         """The job's event, valid against its schema, or InvalidEvent."""

@@ -3,38 +3,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib.failures import MissingMapping
-
-# kind -> Odoo model its res_id points to (fixed by the wire contract).
-MAPPING_MODELS = {
-    "project": "project.project",
-    "phase": "project.task",
-    "employee": "hr.employee",
-    "equipment": "maintenance.equipment",
-    "product": "product.product",
-    "vendor": "res.partner",
-    "cost_code": "construction.cost.code",
-}
-
-# kind -> the form's picker field for it
-PICKER_FIELDS = {
-    "project": "project_id",
-    "phase": "task_id",
-    "employee": "employee_id",
-    "equipment": "equipment_id",
-    "product": "product_id",
-    "vendor": "partner_id",
-    "cost_code": "cost_code_id",
-}
-
-MAPPING_KINDS = [
-    ("project", "Project"),
-    ("phase", "Phase"),
-    ("employee", "Employee"),
-    ("equipment", "Equipment"),
-    ("product", "Product"),
-    ("vendor", "Vendor"),
-    ("cost_code", "Cost Code"),
-]
+from ..lib.mapping_kinds import MAPPING_KINDS, MAPPING_MODELS, PICKER_FIELDS
 
 
 class ConstructionMapping(models.Model):

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.construction_connector.models.mapping import MAPPING_MODELS
+from odoo.addons.construction_connector.lib.mapping_kinds import MAPPING_MODELS
 
 
 @tagged("post_install", "-at_install")

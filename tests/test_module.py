@@ -33,7 +33,7 @@ class TestModule(TransactionCase):
         self.assertFalse(root.parent_id)
         self.assertEqual(
             root.child_id.mapped("name"),
-            ["Inbound Jobs", "Mappings", "Cost Codes", "Connectors", "Reporting", "Configuration"],
+            ["Overview", "Inbound Jobs", "Mappings", "Cost Codes", "Connectors", "Reporting", "Configuration"],
         )
 
     def test_cost_codes_analytic_plan_exists(self):
