@@ -38,6 +38,11 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "construction_connector/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/construction_demo.xml",
         "demo/construction_demo_secret.xml",

@@ -40,6 +40,7 @@ class TestBackOffice(PostingCase):
         self.wizard("construction.job.repost.wizard", job, cost_code_id=concrete, quantity=6.5).action_repost()
         self.process()
         self.assertRecordValues(job, [{"state": "done", "payload": payload, "cost_code_id": concrete.id}])
+        self.assertEqual(job.with_user(self.finance).analytic_line_count, 1, "still linked to the job")
         self.assertEqual(job.overrides, {"cost_code": concrete.id, "quantity": 6.5})
         self.assertRecordValues(
             line, [{"unit_amount": 6.5, self.plan_column: concrete.analytic_account_id.id}]
@@ -70,6 +71,9 @@ class TestBackOffice(PostingCase):
         self.env.invalidate_all()
         self.assertEqual((first | second).mapped("state"), ["done", "done"])
         self.assertEqual(first.analytic_line_ids.employee_id, self.ref("demo_employee_carpenter"))
+        self.assertEqual(
+            first.with_user(self.finance).analytic_line_count, 1, "a smart button, even for non-accountants"
+        )
 
     def test_cancel_or_ignore_with_a_reason(self):
         job = self.send("timesheet.approved", timesheet_id="TS-C", employee="EMP-GONE")

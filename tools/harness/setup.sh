@@ -147,6 +147,21 @@ clone_db() {
     fi
 }
 
+# The browser tests (Odoo tours, screenshots) need a headless Chromium.
+ensure_chromium() {
+    local bin
+    for bin in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$bin" >/dev/null && return 0
+    done
+    say "installing Debian's chromium for the browser tests"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y --no-install-recommends chromium >/dev/null ||
+        { $sudo apt-get update -qq && $sudo apt-get install -y --no-install-recommends chromium >/dev/null; } ||
+        die "chromium is missing and could not be installed (apt-get install chromium)"
+}
+
 prepare() {
     check_odoo_tree
     ensure_venv

@@ -3,6 +3,7 @@
 # then the whole suite through pytest-odoo against it, over real HTTP.
 source "$(dirname "$0")/setup.sh"
 prepare
+ensure_chromium
 
 CC_TEST_DB=${CC_TEST_DB:-cc_test}
 conf=$CC_STATE/odoo-test.conf
