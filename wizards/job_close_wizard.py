@@ -1,14 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ConstructionJobCloseWizard(models.TransientModel):
     """Cancel or ignore jobs, with the reason finance gives."""
 
     _name = "construction.job.close.wizard"
+    _inherit = ["construction.job.wizard.mixin"]
     _description = "Cancel or Ignore Inbound Jobs"
 
-    job_ids = fields.Many2many("construction.inbound.job", required=True)
     state = fields.Selection(
         [("cancelled", "Cancel: should never have been sent"), ("ignored", "Ignore: not for Odoo")],
         string="Action",
@@ -16,13 +16,6 @@ class ConstructionJobCloseWizard(models.TransientModel):
         default="cancelled",
     )
     reason = fields.Text(required=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "construction.inbound.job":
-            values["job_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return values
 
     def action_confirm(self):
         self.ensure_one()

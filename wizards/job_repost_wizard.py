@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -7,22 +7,15 @@ class ConstructionJobRepostWizard(models.TransientModel):
     """Finance corrects what a job resolved to, and posts it again."""
 
     _name = "construction.job.repost.wizard"
+    _inherit = ["construction.job.wizard.mixin"]
     _description = "Repost Inbound Jobs with Overrides"
 
-    job_ids = fields.Many2many("construction.inbound.job", required=True)
     project_id = fields.Many2one("project.project")
     task_id = fields.Many2one("project.task", string="Phase", domain="[('project_id', '=?', project_id)]")
     cost_code_id = fields.Many2one("construction.cost.code", string="Cost Code")
     employee_id = fields.Many2one("hr.employee")
     date = fields.Date(help="Post on this date instead of the event's, e.g. out of a locked period.")
     quantity = fields.Float(help="Hours or quantity instead of the event's.")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "construction.inbound.job":
-            values["job_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
-        return values
 
     def _overrides(self):
         overrides = {
