@@ -16,7 +16,7 @@ from odoo.tools import SQL
 
 from ..handlers import HANDLERS, post_many
 from ..lib.backoff import retry_delay
-from ..lib.failures import AwaitingApproval, InvalidEvent, JobFailure, MissingMapping, NoHandler, TransientFailure
+from ..lib.failures import AwaitingApproval, InvalidEvent, JobFailure, MissingMapping, NoHandler
 from ..lib.json_safety import BodyError, parse_body
 from ..lib.normalise import normalise
 from ..lib.schemas import SchemaError, classify
@@ -26,6 +26,7 @@ _logger = logging.getLogger(__name__)
 
 READY_STATES = ("received", "retrying")
 PARAM = "construction_connector."
+CONFLICT_RETRY_SECONDS = 5
 # Test-only fault injection (tests/test_crash_recovery.py): once a batch has
 # posted this many jobs, note the pid in the marker file and hang, to be killed.
 CRASH_TEST_PAUSE_AFTER = "CONSTRUCTION_CONNECTOR_CRASH_TEST_PAUSE_AFTER"
@@ -60,9 +61,17 @@ class ConstructionInboundJob(models.Model):
                 # "as soon as possible", which a cron worker notices at its
                 # next poll (up to a minute): a trigger wakes it at commit.
                 self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger()
-        except Exception:
-            _logger.exception("construction job processing failed; the batch will be claimed again")
+        except Exception as error:
             self.env.cr.rollback()
+            if _is_concurrency_error(error):
+                # Another transaction changed what the batch posts to (a
+                # task's hours, say): the whole batch again, afresh, soon.
+                _logger.info("construction job batch conflicted with another transaction; retrying it")
+                self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger(
+                    fields.Datetime.now() + timedelta(seconds=CONFLICT_RETRY_SECONDS)
+                )
+            else:
+                _logger.exception("construction job processing failed; the batch will be claimed again")
 
     @api.model
     def _claim(self, limit, tries=3):
@@ -110,6 +119,10 @@ class ConstructionInboundJob(models.Model):
             with self.env.cr.savepoint():
                 outcomes, later = self._post_batch()
         except Exception as error:
+            if _is_concurrency_error(error):
+                # Under REPEATABLE READ each job alone would meet the same
+                # conflict: the cron retries the batch in a new transaction.
+                raise
             if len(self) > 1:
                 for job in self:
                     job._run_batch()
@@ -286,11 +299,12 @@ class ConstructionInboundJob(models.Model):
         self.write(values)
 
 
+def _is_concurrency_error(error):
+    return isinstance(error, OperationalError) and isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
+
+
 def _unexpected(job, error):
-    """The failure of a job that broke alone: a concurrency error is worth a
-    retry, anything else is a bug to look at."""
-    if isinstance(error, OperationalError) and isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
-        return TransientFailure(str(error))
+    """The failure of a job that broke alone: a bug to look at."""
     _logger.error("construction job %s failed", job.id, exc_info=error)
     return JobFailure(f"{type(error).__name__}: {error}")
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
 from odoo.tests import tagged
 
@@ -97,6 +98,16 @@ class TestJobProcessing(WebhookCase):
                 clock.tick(timedelta(seconds=ceiling + 1))
             self.process()
         self.assertRecordValues(job, [{"state": "dead", "attempts": 5, "error_class": "transient"}])
+
+    def test_a_conflict_with_another_transaction_leaves_the_batch_for_a_fresh_retry(self):
+        def conflicting(env, job, activity):
+            raise SerializationFailure("could not serialize access due to concurrent update")
+
+        jobs = self.job_for(make_event(timesheet_id="TS-S1")) | self.job_for(make_event(timesheet_id="TS-S2"))
+        with posting_handler(conflicting), self.assertRaises(SerializationFailure):
+            jobs._run_batch()  # the cron rolls back and triggers itself again
+        self.env.invalidate_all()
+        self.assertRecordValues(jobs, [{"state": "received", "attempts": 0}] * 2)
 
     def test_a_poison_job_does_not_stop_the_others(self):
         def fragile(env, job, activity):
