@@ -186,18 +186,7 @@ class ConstructionInboundJob(models.Model):
                 outcomes[job] = failures.get(job.id)
                 if job.id not in failures:
                     posted |= job
-        self.env["construction.source.revision"].sudo().create(
-            [
-                {
-                    "connector_id": job.connector_id.id,
-                    "record_type": job.record_type,
-                    "source_id": job.source_id,
-                    "revision": job.revision,
-                    "job_id": job.id,
-                }
-                for job in posted
-            ]
-        )
+        self.env["construction.source.revision"].sudo()._record_applied(posted)
         return outcomes, later
 
     def _describe_activity(self, activity):

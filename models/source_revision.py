@@ -42,3 +42,24 @@ class ConstructionSourceRevision(models.Model):
             )
         )
         return {tuple(row[:3]): row[3] for row in self.env.cr.fetchall()}
+
+    def _record_applied(self, jobs):
+        """One row per job: the revision each applied. A single INSERT for
+        the batch (this is the queue's bookkeeping, hundreds of rows per
+        batch); the unique key still refuses a revision applied twice."""
+        if not jobs:
+            return
+        jobs.flush_recordset(["connector_id", "company_id", "record_type", "source_id", "revision"])
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO construction_source_revision
+                       (connector_id, company_id, record_type, source_id, revision, job_id,
+                        create_uid, write_uid, create_date, write_date)
+                   SELECT job.connector_id, job.company_id, job.record_type, job.source_id, job.revision, job.id,
+                          %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM construction_inbound_job job WHERE job.id IN %(ids)s""",
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                ids=tuple(jobs.ids),
+            )
+        )
