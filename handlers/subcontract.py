@@ -54,6 +54,7 @@ class SubcontractProgress(Activity):
         self.check_open_period(self.on_date, purchase=True)
         self.withdraw()
         shares = self.claim_shares(lines)
+        self.job.source_amount = float(sum(shares))  # a percentage claim is this much: reconciled against the bill
         return self.env["account.move"].create(
             {
                 "move_type": "in_invoice",

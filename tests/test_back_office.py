@@ -123,11 +123,13 @@ class TestBackOffice(PostingCase):
     def test_reconciliation_shows_field_totals_against_posted_totals(self):
         self.send("timesheet.approved", timesheet_id="TS-REC", hours=8)
         self.send("change_order.approved", change_order_id="CO-REC", amount="1000.00")
+        self.send("subcontract.progress", progress_id="PC-REC", percent_complete=10)
         Reconciliation = self.env["construction.reconciliation"]
         forming = Reconciliation.search([("cost_code_id", "=", self.ref("demo_cost_code_031100").id)])
         steel = Reconciliation.search([("cost_code_id", "=", self.ref("demo_cost_code_051200").id)])
         self.assertRecordValues(forming, [{"source_quantity": 8, "posted_quantity": 8, "quantity_variance": 0}])
-        self.assertRecordValues(steel, [{"source_amount": 1000, "posted_amount": 1000, "amount_variance": 0}])
+        # committed and claimed (10 % of it) in the field; committed and billed in Odoo
+        self.assertRecordValues(steel, [{"source_amount": 1100, "posted_amount": 1100, "amount_variance": 0}])
         line = self.posted("account.analytic.line", "timesheet", "TS-REC")
         line.unit_amount = 7  # changed by hand in Odoo
         self.env.flush_all()
