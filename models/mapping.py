@@ -92,7 +92,10 @@ class ConstructionMapping(models.Model):
     def _compute_display_name(self):
         kinds = dict(MAPPING_KINDS)
         for mapping in self:
-            mapping.display_name = f"{kinds.get(mapping.kind)} {mapping.external_code} → {mapping.res_name or '?'}"
+            if mapping.kind and mapping.external_code:
+                mapping.display_name = f"{kinds[mapping.kind]} {mapping.external_code} → {mapping.res_name or '?'}"
+            else:
+                mapping.display_name = False  # a new mapping: the form says "New"
 
     @api.model_create_multi
     def create(self, vals_list):
