@@ -16,14 +16,12 @@ class ChangeOrder(Activity):
         project, _task, cost_code = self.place()
         vendor = self.resolve("vendor", "vendor")
         currency = self.currency()
-        if not project.account_id:
-            project.sudo()._create_analytic_account()
         values = {
             "product_id": (cost_code.product_id or self.env.ref(SUBCONTRACT_PRODUCT)).id,
             "name": self.data.get("description") or f"Change order {self.job.source_id}",
             "product_qty": 1,
             "price_unit": float(self.activity.amount()),
-            "analytic_distribution": {f"{project.account_id.id},{cost_code.analytic_account_id.id}": 100},
+            "analytic_distribution": {f"{self.project_account(project).id},{cost_code.analytic_account_id.id}": 100},
             "construction_cost_code_id": cost_code.id,
             "construction_job_id": self.job.id,
             "construction_source_key": self.key,

@@ -87,6 +87,12 @@ class Activity:
         Mapping = self.env["construction.mapping"].sudo()
         return Mapping._resolve_rate(self.job.connector_id, kind, self.data[field], self.on_date)
 
+    def project_account(self, project):
+        """The project's analytic account; a project made without one gets it now."""
+        if not project.account_id:
+            project.sudo()._create_analytic_account()
+        return project.account_id
+
     def place(self):
         """(project, phase or empty task, cost code) the activity belongs to."""
         return (
@@ -218,11 +224,9 @@ class AnalyticActivity(Activity):
     def cost_values(self, project, task, cost_code, amount, general_account=None):
         """Values of a cost line that is not a timesheet: the project's and
         the cost code's analytic accounts, and the financial account."""
-        if not project.account_id:
-            project.sudo()._create_analytic_account()
         plan_column = self.env["account.analytic.line"]._cost_code_column()
         return {
-            "account_id": project.account_id.id,
+            "account_id": self.project_account(project).id,
             plan_column: cost_code.analytic_account_id.id,
             "construction_phase_id": task.id,
             "amount": -self.round(amount),

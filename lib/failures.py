@@ -37,7 +37,8 @@ class MissingMapping(JobFailure):
 
 
 class TransientFailure(JobFailure):
-    """Worth retrying later: lock or serialization conflict, a remote down."""
+    """Worth retrying later with backoff: a remote platform down, something
+    not there yet. (A database conflict retries the whole batch instead.)"""
 
     state = "retrying"
     error_class = "transient"

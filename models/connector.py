@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from ..lib import signatures
 from ..lib.intake import IntakeSettings
 from ..lib.schemas import KNOWN_TYPES
+from .inbound_job import ATTENTION_STATES, READY_STATES
 
 AUTH_SCHEMES = [
     ("standard", "Standard Webhooks"),
@@ -131,23 +132,19 @@ class ConstructionConnector(models.Model):
 
     def _compute_overview(self):
         Job = self.env["construction.inbound.job"]
-        attention = ("dead", "quarantined", "waiting_mapping", "waiting_approval")
         by_state = defaultdict(dict)
         for connector, state, count in Job._read_group(
             [("connector_id", "in", self.ids)], ["connector_id", "state"], ["__count"]
         ):
             by_state[connector][state] = count
         last = dict(Job._read_group([("connector_id", "in", self.ids)], ["connector_id"], ["received_at:max"]))
-        oldest = dict(
-            Job._read_group(
-                [("connector_id", "in", self.ids), ("state", "in", attention)], ["connector_id"], ["received_at:min"]
-            )
-        )
+        attention = [("connector_id", "in", self.ids), ("state", "in", ATTENTION_STATES)]
+        oldest = dict(Job._read_group(attention, ["connector_id"], ["received_at:min"]))
         for connector in self:
             counts = by_state[connector]
-            connector.queued_count = counts.get("received", 0) + counts.get("retrying", 0)
+            connector.queued_count = sum(counts.get(state, 0) for state in READY_STATES)
             connector.done_count = counts.get("done", 0)
-            connector.attention_count = sum(counts.get(state, 0) for state in attention)
+            connector.attention_count = sum(counts.get(state, 0) for state in ATTENTION_STATES)
             connector.last_event_at = last.get(connector)
             connector.oldest_attention_at = oldest.get(connector)
             if counts.get("dead") or counts.get("quarantined"):

@@ -23,6 +23,7 @@ PROTECTED_FIELDS = frozenset(
     }
 )
 FINISHED_STATES = ("done", "ignored")
+READY_STATES = ("received", "retrying")  # what the cron claims
 # What finance must look at ("Needs Attention"); locked periods are dead jobs.
 ATTENTION_STATES = ("dead", "quarantined", "waiting_mapping", "waiting_approval")
 GC_CHUNK = 1000

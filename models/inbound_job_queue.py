@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
-from psycopg2 import OperationalError
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
@@ -21,10 +20,10 @@ from ..lib.json_safety import BodyError, parse_body
 from ..lib.normalise import normalise
 from ..lib.schemas import SchemaError, classify
 from ..lib.sources import source_of
+from .inbound_job import READY_STATES
 
 _logger = logging.getLogger(__name__)
 
-READY_STATES = ("received", "retrying")
 PARAM = "construction_connector."
 CONFLICT_RETRY_SECONDS = 5
 # Test-only fault injection (tests/test_crash_recovery.py): once a batch has
@@ -193,16 +192,12 @@ class ConstructionInboundJob(models.Model):
         """Where the activity belongs and how much it is, for finance's
         searches and the reconciliation; an unmapped code is left empty."""
         Mapping = self.env["construction.mapping"].sudo()
-        connector = self.connector_id
 
         def record_id(kind):
             if kind in activity.records:
                 return activity.records[kind]
             code = activity.data.get(kind)
-            return (
-                code
-                and Mapping._resolve_entry(connector.id, connector.company_id.id, kind, code, str(activity.on_date))[0]
-            )
+            return code and Mapping._lookup(self.connector_id, kind, code, activity.on_date)[0]
 
         amount = activity.amount() if "amount" in activity.data else None
         return {
@@ -289,7 +284,7 @@ class ConstructionInboundJob(models.Model):
 
 
 def _is_concurrency_error(error):
-    return isinstance(error, OperationalError) and isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
+    return isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)  # all OperationalError subclasses
 
 
 def _unexpected(job, error):

@@ -121,7 +121,7 @@ class ConstructionMapping(models.Model):
         The connector's own mapping wins over a global one of its company; a
         cost code also resolves directly by its code. Raises MissingMapping.
         """
-        record_id, _rate = self._resolve_entry(connector.id, connector.company_id.id, kind, code, str(on_date))
+        record_id, _rate = self._lookup(connector, kind, code, on_date)
         if not record_id:
             raise MissingMapping(kind, code)
         return self.env[MAPPING_MODELS[kind]].browse(record_id)
@@ -129,7 +129,12 @@ class ConstructionMapping(models.Model):
     @api.model
     def _resolve_rate(self, connector, kind, code, on_date):
         """The rate of the mapping ``_resolve`` uses (equipment: cost per hour)."""
-        return self._resolve_entry(connector.id, connector.company_id.id, kind, code, str(on_date))[1]
+        return self._lookup(connector, kind, code, on_date)[1]
+
+    @api.model
+    def _lookup(self, connector, kind, code, on_date):
+        """(record id or None, rate) of a code for a connector on a date."""
+        return self._resolve_entry(connector.id, connector.company_id.id, kind, code, str(on_date))
 
     @api.model
     @tools.ormcache("connector_id", "company_id", "kind", "code", "on_date")
