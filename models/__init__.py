@@ -1,3 +1,4 @@
+from . import posting_mixin  # before the models that inherit it
 from . import account_move
 from . import analytic_line
 from . import cache_mixin

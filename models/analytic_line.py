@@ -3,11 +3,9 @@ from odoo import api, fields, models, tools
 
 
 class AccountAnalyticLine(models.Model):
-    _inherit = "account.analytic.line"
+    _name = "account.analytic.line"
+    _inherit = ["construction.posting.mixin", "account.analytic.line"]
 
-    construction_job_id = fields.Many2one(
-        "construction.inbound.job", string="Construction Job", index="btree_not_null", readonly=True, copy=False
-    )
     construction_phase_id = fields.Many2one(
         "project.task",
         string="Phase",
@@ -18,11 +16,6 @@ class AccountAnalyticLine(models.Model):
     )
     construction_equipment_id = fields.Many2one(
         "maintenance.equipment", string="Equipment", index="btree_not_null", readonly=True, copy=False
-    )
-    construction_source_key = fields.Char(
-        readonly=True,
-        copy=False,
-        help="connector:record type:source id of the field record this line posts.",
     )
 
     def _timesheet_preprocess_get_accounts(self, vals):
@@ -41,10 +34,3 @@ class AccountAnalyticLine(models.Model):
         queue asks for every line it posts, and hr_timesheet twice more."""
         plan = self.env.ref("construction_connector.analytic_plan_cost_codes", raise_if_not_found=False)
         return plan._column_name() if plan else None
-
-    def init(self):
-        # One live posting per field record, whatever happens above.
-        self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS account_analytic_line_construction_source_uniq"
-            " ON account_analytic_line (construction_source_key) WHERE construction_source_key IS NOT NULL"
-        )

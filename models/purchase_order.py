@@ -15,21 +15,9 @@ class PurchaseOrder(models.Model):
 
 
 class PurchaseOrderLine(models.Model):
-    _inherit = "purchase.order.line"
+    _name = "purchase.order.line"
+    _inherit = ["construction.posting.mixin", "purchase.order.line"]  # a change order's commitment
 
-    construction_job_id = fields.Many2one(
-        "construction.inbound.job", string="Construction Job", index="btree_not_null", readonly=True, copy=False
-    )
     construction_cost_code_id = fields.Many2one(
         "construction.cost.code", string="Cost Code", index="btree_not_null", copy=False
     )
-    construction_source_key = fields.Char(
-        readonly=True, copy=False, help="connector:record type:source id of the change order this line commits."
-    )
-
-    def init(self):
-        # One live commitment line per change order, whatever happens above.
-        self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS purchase_order_line_construction_source_uniq"
-            " ON purchase_order_line (construction_source_key) WHERE construction_source_key IS NOT NULL"
-        )

@@ -36,6 +36,16 @@ class TestModule(TransactionCase):
             ["Overview", "Inbound Jobs", "Mappings", "Cost Codes", "Connectors", "Reporting", "Configuration"],
         )
 
+    def test_the_database_refuses_a_second_live_posting_of_a_field_record(self):
+        for table in ("account_analytic_line", "purchase_order_line", "account_move"):
+            self.env.cr.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s",
+                [table, f"{table}_construction_source_uniq"],
+            )
+            (definition,) = self.env.cr.fetchone() or (None,)
+            self.assertIn("UNIQUE INDEX", definition or "", table)
+            self.assertIn("(construction_source_key)", definition, table)
+
     def test_cost_codes_analytic_plan_exists(self):
         plan = self.env.ref(f"{MODULE}.analytic_plan_cost_codes")
         self.assertEqual(plan.name, "Cost Codes")
