@@ -47,7 +47,8 @@ class ConstructionMapping(models.Model):
     def _compute_pickers(self):
         for mapping in self:
             for kind, field in PICKER_FIELDS.items():
-                mapping[field] = mapping.res_id if mapping.kind == kind else False
+                # res_id is 0 on a new record: no record, not record 0
+                mapping[field] = (mapping.kind == kind and mapping.res_id) or False
 
     def _inverse_pickers(self):
         for mapping in self:
