@@ -8,6 +8,7 @@ from . import cost_code
 from . import inbound_job
 from . import inbound_job_intake
 from . import inbound_job_queue
+from . import mapping_target  # before the models that inherit it
 from . import mapping
 from . import project_task
 from . import provisional_cost

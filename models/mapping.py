@@ -3,12 +3,12 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib.failures import MissingMapping
-from ..lib.mapping_kinds import MAPPING_KINDS, MAPPING_MODELS, PICKER_FIELDS
+from ..lib.mapping_kinds import MAPPING_KINDS, MAPPING_MODELS
 
 
 class ConstructionMapping(models.Model):
     _name = "construction.mapping"
-    _inherit = ["construction.cache.mixin"]  # _resolve_entry
+    _inherit = ["construction.mapping.target", "construction.cache.mixin"]  # cache: _resolve_entry
     _description = "Construction External Code Mapping"
     _order = "kind, external_code, date_from desc, id"
 
@@ -19,42 +19,10 @@ class ConstructionMapping(models.Model):
         help="Leave empty for a mapping every connector of the company falls back to.",
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
-    kind = fields.Selection(MAPPING_KINDS, required=True)
     external_code = fields.Char(required=True, index=True, help="The code the field platform sends.")
-    res_model = fields.Char(compute="_compute_res_model", store=True)
-    res_id = fields.Many2oneReference(model_field="res_model", required=True, string="Odoo Record ID")
-    res_name = fields.Char(compute="_compute_res_name", string="Odoo Record")
-    # One picker per kind, so the form offers records of the right model;
-    # each reads and writes res_id.
-    project_id = fields.Many2one("project.project", compute="_compute_pickers", inverse="_inverse_pickers")
-    task_id = fields.Many2one("project.task", compute="_compute_pickers", inverse="_inverse_pickers", string="Phase")
-    employee_id = fields.Many2one("hr.employee", compute="_compute_pickers", inverse="_inverse_pickers")
-    equipment_id = fields.Many2one("maintenance.equipment", compute="_compute_pickers", inverse="_inverse_pickers")
-    product_id = fields.Many2one("product.product", compute="_compute_pickers", inverse="_inverse_pickers")
-    partner_id = fields.Many2one("res.partner", compute="_compute_pickers", inverse="_inverse_pickers", string="Vendor")
-    cost_code_id = fields.Many2one("construction.cost.code", compute="_compute_pickers", inverse="_inverse_pickers")
-    rate = fields.Float(digits="Product Price", help="Equipment: cost per hour.")
     date_from = fields.Date()
     date_to = fields.Date()
     active = fields.Boolean(default=True)
-
-    @api.depends("kind")
-    def _compute_res_model(self):
-        for mapping in self:
-            mapping.res_model = MAPPING_MODELS.get(mapping.kind)
-
-    @api.depends("kind", "res_id")
-    def _compute_pickers(self):
-        for mapping in self:
-            for kind, field in PICKER_FIELDS.items():
-                # res_id is 0 on a new record: no record, not record 0
-                mapping[field] = (mapping.kind == kind and mapping.res_id) or False
-
-    def _inverse_pickers(self):
-        for mapping in self:
-            picked = mapping[PICKER_FIELDS[mapping.kind]] if mapping.kind else False
-            if picked:
-                mapping.res_id = picked.id
 
     @api.constrains("kind", "external_code", "connector_id", "company_id", "date_from", "date_to", "active")
     def _check_no_overlap(self):
@@ -82,12 +50,6 @@ class ConstructionMapping(models.Model):
                         mapping=mapping.display_name,
                     )
                 )
-
-    @api.depends("res_model", "res_id")
-    def _compute_res_name(self):
-        for mapping in self:
-            record = mapping.res_model and mapping.res_id and self.env[mapping.res_model].browse(mapping.res_id)
-            mapping.res_name = record.sudo().display_name if record and record.exists() else False
 
     @api.depends("kind", "external_code", "res_name")
     def _compute_display_name(self):

@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 
-from ..lib.mapping_kinds import MAPPING_KINDS, PICKER_FIELDS
-
 # Released jobs this few are posted at once, so finance sees the result;
 # more are left to the cron.
 POST_AT_ONCE = 100
@@ -13,21 +11,14 @@ class ConstructionMappingResolveWizard(models.TransientModel):
     job waiting for it."""
 
     _name = "construction.mapping.resolve.wizard"
+    _inherit = ["construction.mapping.target"]
     _description = "Resolve a Missing Mapping"
 
     job_id = fields.Many2one("construction.inbound.job", required=True)
     connector_id = fields.Many2one(related="job_id.connector_id")
-    kind = fields.Selection(MAPPING_KINDS, required=True, readonly=True)
+    kind = fields.Selection(readonly=True)
     external_code = fields.Char(required=True, readonly=True)
     for_all_connectors = fields.Boolean(help="Map the code for every connector of the company, not only this one.")
-    project_id = fields.Many2one("project.project")
-    task_id = fields.Many2one("project.task", string="Phase")
-    employee_id = fields.Many2one("hr.employee")
-    equipment_id = fields.Many2one("maintenance.equipment")
-    product_id = fields.Many2one("product.product")
-    partner_id = fields.Many2one("res.partner", string="Vendor")
-    cost_code_id = fields.Many2one("construction.cost.code", string="Cost Code")
-    rate = fields.Float(digits="Product Price", help="Equipment: cost per hour.")
 
     @api.model
     def default_get(self, fields_list):
@@ -39,7 +30,6 @@ class ConstructionMappingResolveWizard(models.TransientModel):
 
     def action_resolve(self):
         self.ensure_one()
-        record = self[PICKER_FIELDS[self.kind]]
         connector = self.job_id.connector_id
         domain = [
             ("state", "=", "waiting_mapping"),
@@ -55,7 +45,7 @@ class ConstructionMappingResolveWizard(models.TransientModel):
                 "company_id": connector.company_id.id,
                 "kind": self.kind,
                 "external_code": self.external_code,
-                "res_id": record.id,
+                "res_id": self.res_id,
                 "rate": self.rate,
             }
         )  # releases the waiting jobs
@@ -65,7 +55,7 @@ class ConstructionMappingResolveWizard(models.TransientModel):
         message = self.env._(
             "%(code)s is now mapped to %(record)s: %(count)s waiting job(s) released.",
             code=self.external_code,
-            record=record.display_name,
+            record=self.res_name,
             count=len(waiting),
         )
         return {
