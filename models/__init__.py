@@ -7,6 +7,7 @@ from . import connector_secret
 from . import cost_code
 from . import inbound_job
 from . import inbound_job_intake
+from . import inbound_job_log
 from . import inbound_job_queue
 from . import mapping_target  # before the models that inherit it
 from . import mapping

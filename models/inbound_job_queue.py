@@ -229,9 +229,7 @@ class ConstructionInboundJob(models.Model):
                 job._fail(outcome)
 
     def _succeed(self, notes):
-        """Done. The state change is tracked in the chatter as Odoo's own
-        tracking shows it, but for the whole batch in two creates: tracking
-        record by record costs more than the posting itself."""
+        """Done, and the state change logged in each job's chatter."""
         if not self:
             return
         before = {job: job.state for job in self}
@@ -249,18 +247,7 @@ class ConstructionInboundJob(models.Model):
                     "missing_code": False,
                 }
             )
-        messages = self._message_log_batch(bodies={job.id: notes.get(job) or "" for job in self})
-        Tracking = self.env["mail.tracking.value"].sudo()
-        state_info = self.fields_get(["state"])["state"]
-        Tracking.create(
-            [
-                {
-                    **Tracking._create_tracking_values(before[job], "done", "state", state_info, job),
-                    "mail_message_id": message.id,
-                }
-                for job, message in zip(self, messages, strict=True)
-            ]
-        )
+        self._log_state_change(before, "done", notes)
 
     def _fail(self, failure):
         attempts = self.attempts + 1
