@@ -31,14 +31,28 @@ class ConstructionSourceRevision(models.Model):
     ]
 
     def _newest_applied_many(self, keys):
-        """{(connector id, record type, source id): newest applied revision} of ``keys``."""
+        """{(connector id, record type, source id): newest applied revision} of ``keys``.
+
+        One index probe per key (the unique key read backwards): a
+        ``(a, b, c) IN (...)`` list of hundreds of keys took PostgreSQL longer
+        to plan than to run, and longer as the table grew.
+        """
         if not keys:
             return {}
+        connector_ids, record_types, source_ids = zip(*keys, strict=True)
         self.env.cr.execute(
             SQL(
-                "SELECT connector_id, record_type, source_id, MAX(revision) FROM construction_source_revision"
-                " WHERE (connector_id, record_type, source_id) IN %s GROUP BY connector_id, record_type, source_id",
-                tuple(keys),
+                """SELECT k.connector_id, k.record_type, k.source_id, newest.revision
+                     FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS k(connector_id, record_type, source_id)
+                     CROSS JOIN LATERAL (
+                         SELECT revision FROM construction_source_revision r
+                          WHERE r.connector_id = k.connector_id AND r.record_type = k.record_type
+                            AND r.source_id = k.source_id
+                          ORDER BY revision DESC LIMIT 1
+                     ) newest""",
+                list(connector_ids),
+                list(record_types),
+                list(source_ids),
             )
         )
         return {tuple(row[:3]): row[3] for row in self.env.cr.fetchall()}
