@@ -101,7 +101,7 @@ write_config() {
     mkdir -p "$CC_STATE/data"
     {
         echo "[options]"
-        echo "addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$CC_STATE/addons"
+        echo "addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$CC_STATE/addons${CC_EXTRA_ADDONS:+,$CC_EXTRA_ADDONS}"
         echo "data_dir = $CC_STATE/data"
         echo "db_host = localhost"
         echo "db_port = $CC_PGPORT"
