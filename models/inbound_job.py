@@ -242,7 +242,7 @@ class ConstructionInboundJob(models.Model):
 
     def _requeue(self):
         self.write({"state": "received", "next_attempt_at": False, "missing_kind": False, "missing_code": False})
-        self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger()
+        self._trigger_processing()
 
     @api.model
     def _release_waiting(self, kind, codes, connector=None):

@@ -21,6 +21,7 @@ from ..lib.normalise import normalise
 from ..lib.schemas import SchemaError, classify
 from ..lib.sources import source_of
 from .inbound_job import READY_STATES
+from .inbound_job_intake import WAKE_RECHECK_SECONDS
 
 _logger = logging.getLogger(__name__)
 
@@ -59,18 +60,34 @@ class ConstructionInboundJob(models.Model):
                 # Odoo calls again up to 10 batches, then only reschedules for
                 # "as soon as possible", which a cron worker notices at its
                 # next poll (up to a minute): a trigger wakes it at commit.
-                self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger()
+                self._trigger_processing()
+            elif self.env.context.get("cron_id") and not self.env.registry.in_test_mode():
+                self._look_again_before_idling()
         except Exception as error:
             self.env.cr.rollback()
             if _is_concurrency_error(error):
                 # Another transaction changed what the batch posts to (a
                 # task's hours, say): the whole batch again, afresh, soon.
                 _logger.info("construction job batch conflicted with another transaction; retrying it")
-                self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger(
-                    fields.Datetime.now() + timedelta(seconds=CONFLICT_RETRY_SECONDS)
-                )
+                self._trigger_processing(fields.Datetime.now() + timedelta(seconds=CONFLICT_RETRY_SECONDS))
             else:
                 _logger.exception("construction job processing failed; the batch will be claimed again")
+
+    @api.model
+    def _trigger_processing(self, at=None):
+        self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger(at)
+
+    @api.model
+    def _look_again_before_idling(self):
+        """The intake skips waking the cron when its process did so less
+        than WAKE_INTERVAL_SECONDS ago: the jobs of such a skipped wake-up
+        may have been committed after this run's snapshot. Wait longer than
+        that interval, then look with a fresh snapshot."""
+        # Commit the batch first: it must not wait on the sleep below.
+        self.env.cr.commit()
+        time.sleep(WAKE_RECHECK_SECONDS)
+        if self._count_ready():
+            self._trigger_processing()
 
     @api.model
     def _claim(self, limit, tries=3):

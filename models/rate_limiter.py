@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import functools
 import os
 import threading
 import time
@@ -7,17 +8,28 @@ from odoo import api, models
 from odoo.tools import SQL
 
 WINDOW_SECONDS = 60
+# A reservation takes at most this share of a connector's limit, and at most
+# half of what is left divided among the workers counting: an idle worker
+# can hold back little, and reservations made at the same instant by up to
+# this many workers cannot together pass the limit.
+MAX_LEASE_SHARE = 50
+
+# Requests each thread may still admit without asking PostgreSQL:
+# {(database, connector id): (window, requests left)}.
+_leases = threading.local()
 
 
 class ConstructionRateLimiter(models.AbstractModel):
     """Requests per connector per minute, counted in PostgreSQL so that every
     Odoo worker process (and every server) shares one count.
 
-    Each worker thread counts in a row of its own (its "slot") and reads the
-    sum of all slots: no two transactions ever update the same row, so the
-    count never causes a serialization failure or a lock wait. Hits of
-    requests still in flight elsewhere are seen once they commit, so the
-    limit can be overshot by at most the number of workers.
+    Each worker thread counts in a row of its own (its "slot"): no two
+    transactions ever update the same row, so counting never causes a
+    serialization failure or a lock wait. A thread does not count each
+    request there: it reserves a few requests of the window at a time (a
+    lease) and admits them without a query, which is what keeps the limit
+    off the cost of a request. Reserved requests count for everyone, used
+    or not, so the limit holds across workers.
     """
 
     _name = "construction.rate.limiter"
@@ -39,30 +51,63 @@ class ConstructionRateLimiter(models.AbstractModel):
         )
 
     @api.model
-    def _count_hit_sql(self, connector_id, limit_per_minute, now):
-        """CTEs ``hit`` and ``allowed`` that count one request and say whether
-        it is within the limit: spliced into the statement that stores the
-        events, so counting costs no round trip of its own."""
+    def _admit(self, connector_id, limit_per_minute, now):
+        """Whether one more request of the connector fits in this minute's
+        limit (0 means no limit). Counts the request if it does."""
+        if limit_per_minute <= 0:
+            return True
         window = int(now // WINDOW_SECONDS)
-        return SQL(
-            """hit AS (
-                   INSERT INTO %(table)s AS w (connector_id, slot, window_start, hits)
-                   VALUES (%(connector)s, %(slot)s, %(window)s, 1)
-                   ON CONFLICT (connector_id, slot) DO UPDATE SET
-                       hits = CASE WHEN w.window_start = EXCLUDED.window_start THEN w.hits + 1 ELSE 1 END,
-                       window_start = EXCLUDED.window_start
-                   RETURNING hits),
-               allowed AS (
-                   -- WITH parts share one snapshot: the other slots, plus our own count
-                   SELECT %(limit)s <= 0 OR (SELECT hits FROM hit) + COALESCE(SUM(r.hits), 0) <= %(limit)s AS ok
-                     FROM %(table)s r
-                    WHERE r.connector_id = %(connector)s AND r.window_start = %(window)s AND r.slot <> %(slot)s)""",
-            table=SQL.identifier(self._table_name),
-            connector=connector_id,
-            slot=f"{os.getpid()}:{threading.get_ident()}",
-            window=window,
-            limit=limit_per_minute,
+        key = (self.env.cr.dbname, connector_id)
+        leases = _leases.__dict__.setdefault("by_connector", {})
+        lease_window, left = leases.get(key, (None, 0))
+        if lease_window == window and left > 0:
+            leases[key] = (window, left - 1)
+            return True
+        granted = self._reserve(connector_id, limit_per_minute, window)
+        if not granted:
+            return False
+        # Usable only once the reservation is committed: a request rolled
+        # back (and retried by Odoo) reserved nothing.
+        self.env.cr.postcommit.add(functools.partial(leases.__setitem__, key, (window, granted - 1)))
+        return True
+
+    def _reserve(self, connector_id, limit_per_minute, window):
+        """Reserve requests of ``window`` for this thread's slot; how many
+        (0 when the window is full). Other slots' reservations in flight are
+        seen once committed, so concurrent reservations can overshoot, by no
+        more than what they took together (see MAX_LEASE_SHARE)."""
+        table, slot = SQL.identifier(self._table_name), f"{os.getpid()}:{threading.get_ident()}"
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(SUM(hits), 0), COUNT(*) FILTER (WHERE slot <> %s)
+                     FROM %s WHERE connector_id = %s AND window_start = %s""",
+                slot,
+                table,
+                connector_id,
+                window,
+            )
         )
+        used, other_slots = self.env.cr.fetchone()
+        left = limit_per_minute - used
+        if left <= 0:
+            return 0
+        lease = max(1, min(left // (2 * (other_slots + 1)), limit_per_minute // MAX_LEASE_SHARE))
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO %(table)s AS w (connector_id, slot, window_start, hits)
+                   VALUES (%(connector)s, %(slot)s, %(window)s, %(lease)s)
+                   ON CONFLICT (connector_id, slot) DO UPDATE SET
+                       hits = CASE WHEN w.window_start = EXCLUDED.window_start
+                                   THEN w.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
+                       window_start = EXCLUDED.window_start""",
+                table=table,
+                connector=connector_id,
+                slot=slot,
+                window=window,
+                lease=lease,
+            )
+        )
+        return lease
 
     @api.autovacuum
     def _gc_stale_windows(self):

@@ -8,7 +8,7 @@ fixture is committed and removed again.
 
 import threading
 import time
-from datetime import timedelta
+from unittest.mock import patch
 
 import requests
 
@@ -17,8 +17,11 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import config
 
 from odoo.addons.construction_connector.lib.signatures import sign_headers
+from odoo.addons.construction_connector.models import inbound_job_intake, inbound_job_queue
 
 from .common import STANDARD_SECRET, committed_env, encode, make_event
+
+CRON = "construction_connector.ir_cron_process_inbound_jobs"
 
 
 @tagged("post_install", "-at_install")
@@ -37,6 +40,8 @@ class TestConcurrentDeliveries(BaseCase):
             connector = env["construction.connector"].browse(self.connector_id)
             connector.job_ids.unlink()
             connector.unlink()
+            # The deliveries' real commits woke the (absent) cron.
+            env["ir.cron.trigger"].search([("cron_id", "=", env.ref(CRON).id)]).unlink()
 
     def test_twenty_concurrent_deliveries_of_one_event_store_one_row(self):
         event = make_event()
@@ -67,32 +72,86 @@ class TestConcurrentDeliveries(BaseCase):
             jobs = env["construction.inbound.job"].search([("connector_id", "=", self.connector_id)])
             self.assertEqual(jobs.mapped("event_id"), [event["id"]])
 
-    def test_an_event_accepted_while_the_cron_runs_leaves_a_wake_up_the_run_cannot_sweep(self):
-        """Odoo's cron ends a run by deleting the triggers older than its
-        start, in the transaction that started the run: the event's own
-        wake-up must survive that, or the event waits for the next interval."""
+    def test_the_rate_limit_is_one_count_for_every_server_thread(self):
+        """Deliveries two at a time are served by two server threads, each
+        counting in a slot of its own: together they get the limit."""
         with committed_env(self.registry) as env:
-            cron = env.ref("construction_connector.ir_cron_process_inbound_jobs")
-            cron_id = cron.id
-            served = env.cr.now() - timedelta(seconds=5)
-            env["ir.cron.trigger"].create({"cron_id": cron_id, "call_at": served})  # the one the run serves
-        self.addCleanup(self._remove_triggers, cron_id)
-        event = make_event()
+            env["construction.connector"].browse(self.connector_id).rate_limit_per_minute = 10
+        if time.time() % 60 > 50:  # a fresh minute: the window cannot roll over mid-test
+            time.sleep(60 - time.time() % 60 + 0.1)
+        statuses = []
+
+        def deliver():
+            statuses.append(self._deliver(make_event(), expect=None))
+
+        for _round in range(6):
+            pair = [threading.Thread(target=deliver) for _sender in range(2)]
+            for thread in pair:
+                thread.start()
+            for thread in pair:
+                thread.join()
+        self.assertEqual(sorted(statuses), [202] * 10 + [429] * 2)
+        with committed_env(self.registry) as env:
+            env.cr.execute("SELECT COUNT(*) FROM construction_rate_window WHERE connector_id = %s", [self.connector_id])
+            self.assertGreaterEqual(env.cr.fetchone()[0], 2, "the premise: two threads, two slots")
+
+    def test_a_job_whose_wake_up_was_skipped_is_found_before_the_cron_idles(self):
+        """A process wakes the processing cron at most once per interval; a
+        run that ends idle looks at the queue again a little later, with a
+        fresh snapshot, and finds the job committed after its claim."""
+        cron_id = self._cron_id()
+        before = self._triggers(cron_id)
+        with (
+            patch.object(inbound_job_intake, "WAKE_INTERVAL_SECONDS", 3600),
+            patch.object(inbound_job_queue, "WAKE_RECHECK_SECONDS", 1.0),
+            patch.dict(inbound_job_intake._last_wake, clear=True),
+        ):
+            first = self._deliver(make_event())
+            self.assertEqual(self._triggers(cron_id), before + 1, "the first event of the process wakes the cron")
+
+            run = threading.Thread(target=self._run_cron_once, args=(cron_id,))
+            run.start()
+            self._wait_until(lambda: self._state(first) != "received")  # the run has claimed and committed it
+            second = self._deliver(make_event())
+            self.assertEqual(self._triggers(cron_id), before + 1, "the second wake-up is skipped")
+            self.assertEqual(self._state(second), "received")
+            run.join(30)
+        self.assertEqual(
+            self._triggers(cron_id), before + 2, "the run, ending idle, saw the second job and woke the cron"
+        )
+
+    def _deliver(self, event, expect=202):
         body = encode(event)
         url = f"http://127.0.0.1:{config['http_port']}/construction/webhook/{self.token}"
         headers = {
             "Content-Type": "application/json",
             **sign_headers("standard", STANDARD_SECRET, body, event["id"], int(time.time())),
         }
-        with self.registry.cursor() as run_cr:
-            run_cr.execute("SELECT id FROM ir_cron_trigger WHERE cron_id = %s", [cron_id])  # the run starts
-            self.assertEqual(requests.post(url, data=body, headers=headers, timeout=60).status_code, 202)
-            run_cr.execute(  # as ir.cron._reschedule_later ends the run
-                "DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at < (now() at time zone 'UTC')", [cron_id]
-            )
-        with committed_env(self.registry) as env:
-            self.assertTrue(env["ir.cron.trigger"].search_count([("cron_id", "=", cron_id)]))
+        response = requests.post(url, data=body, headers=headers, timeout=60)
+        if expect is None:
+            return response.status_code
+        self.assertEqual(response.status_code, expect)
+        return response.json()["job_id"]
 
-    def _remove_triggers(self, cron_id):
+    def _cron_id(self):
         with committed_env(self.registry) as env:
-            env["ir.cron.trigger"].search([("cron_id", "=", cron_id)]).unlink()
+            return env.ref(CRON).id
+
+    def _run_cron_once(self, cron_id):
+        """As Odoo's cron runs the method: its own cursor, cron_id in the context."""
+        with committed_env(self.registry) as env:
+            env["construction.inbound.job"].with_context(cron_id=cron_id)._cron_process_jobs()
+
+    def _triggers(self, cron_id):
+        with committed_env(self.registry) as env:
+            return env["ir.cron.trigger"].search_count([("cron_id", "=", cron_id)])
+
+    def _state(self, job_id):
+        with committed_env(self.registry) as env:
+            return env["construction.inbound.job"].browse(job_id).state
+
+    def _wait_until(self, condition, seconds=30):
+        deadline = time.monotonic() + seconds
+        while not condition():
+            self.assertLess(time.monotonic(), deadline, "timed out")
+            time.sleep(0.05)
