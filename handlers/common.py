@@ -188,7 +188,7 @@ class AnalyticActivity(Activity):
                 new.append(posting.key)
             except JobFailure as failure:  # nothing written yet
                 failures[posting.job.id] = failure
-        with Line._same_plans():
+        with Line._batch_create():
             Line.create(values)
         env["construction.provisional.cost"].sudo().search([("source_key", "in", new)]).unlink()
         failures.update(post_one_by_one(cls.handle, env, rest))
