@@ -48,6 +48,7 @@ class ConstructionInboundJob(models.Model):
         the batch in flight, which is claimed again, nothing posted twice.
         Nothing may escape: Odoo deactivates a cron that keeps failing.
         """
+        started = time.monotonic()
         try:
             params = self.env["ir.config_parameter"].sudo()
             batch_size = batch_size or int(params.get_param(PARAM + "batch_size", 500))
@@ -55,14 +56,14 @@ class ConstructionInboundJob(models.Model):
             jobs._run_batch()
             _pause_for_crash_test(len(jobs))
             remaining = self._count_ready()
+            if not remaining and self.env.context.get("cron_id") and not self.env.registry.in_test_mode():
+                remaining = self._look_again_before_idling(started)
             self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=remaining)
             if remaining:
                 # Odoo calls again up to 10 batches, then only reschedules for
                 # "as soon as possible", which a cron worker notices at its
                 # next poll (up to a minute): a trigger wakes it at commit.
                 self._trigger_processing()
-            elif self.env.context.get("cron_id") and not self.env.registry.in_test_mode():
-                self._look_again_before_idling()
         except Exception as error:
             self.env.cr.rollback()
             if _is_concurrency_error(error):
@@ -78,16 +79,19 @@ class ConstructionInboundJob(models.Model):
         self.env.ref("construction_connector.ir_cron_process_inbound_jobs")._trigger(at)
 
     @api.model
-    def _look_again_before_idling(self):
-        """The intake skips waking the cron when its process did so less
-        than WAKE_INTERVAL_SECONDS ago: the jobs of such a skipped wake-up
-        may have been committed after this run's snapshot. Wait longer than
-        that interval, then look with a fresh snapshot."""
+    def _look_again_before_idling(self, started):
+        """How many jobs are ready, looked at with a fresh snapshot at least
+        WAKE_RECHECK_SECONDS after this run ``started``.
+
+        The intake skips waking the cron when its process did so less than
+        WAKE_INTERVAL_SECONDS ago: the jobs of such a skipped wake-up may
+        have been committed after this run's snapshot, and only this look
+        finds them.
+        """
         # Commit the batch first: it must not wait on the sleep below.
         self.env.cr.commit()
-        time.sleep(WAKE_RECHECK_SECONDS)
-        if self._count_ready():
-            self._trigger_processing()
+        time.sleep(max(0.0, started + WAKE_RECHECK_SECONDS - time.monotonic()))
+        return self._count_ready()
 
     @api.model
     def _claim(self, limit, tries=3):
@@ -154,7 +158,7 @@ class ConstructionInboundJob(models.Model):
 
         Returns ({job: None, a note, or a failure}, jobs to run after these).
         """
-        outcomes, ready, later, seen = {}, [], self.browse(), set()
+        outcomes, ready, later, seen, descriptions, lookups = {}, [], self.browse(), set(), {}, {}
         for job in self:
             try:
                 event = job._read_event()
@@ -163,20 +167,19 @@ class ConstructionInboundJob(models.Model):
                 continue
             record_type, source_id, revision = source_of(event)
             activity = normalise(event, job.overrides)
-            job.with_context(tracking_disable=True).write(
-                {
-                    "record_type": record_type,
-                    "source_id": source_id,
-                    "revision": revision,
-                    **job._describe_activity(activity),
-                }
-            )
+            descriptions[job.id] = {
+                "record_type": record_type,
+                "source_id": source_id,
+                "revision": revision,
+                **job._describe_activity(activity, lookups),
+            }
             key = (job.connector_id.id, record_type, source_id)
             if key in seen:
                 later |= job
                 continue
             seen.add(key)
             ready.append((job, activity))
+        self._write_descriptions(descriptions)
         newest = self.env["construction.source.revision"].sudo()._newest_applied_many(seen)
         groups = defaultdict(list)  # (handler, connector) -> [(job, activity)]
         for job, activity in ready:
@@ -205,16 +208,23 @@ class ConstructionInboundJob(models.Model):
         self.env["construction.source.revision"].sudo()._record_applied(posted)
         return outcomes, later
 
-    def _describe_activity(self, activity):
+    def _describe_activity(self, activity, lookups=None):
         """Where the activity belongs and how much it is, for finance's
-        searches and the reconciliation; an unmapped code is left empty."""
+        searches and the reconciliation; an unmapped code is left empty.
+        ``lookups`` remembers codes already looked up in this batch."""
         Mapping = self.env["construction.mapping"].sudo()
+        lookups = {} if lookups is None else lookups
 
         def record_id(kind):
             if kind in activity.records:
                 return activity.records[kind]
             code = activity.data.get(kind)
-            return code and Mapping._lookup(self.connector_id, kind, code, activity.on_date)[0]
+            if not code:
+                return None
+            key = (self.connector_id.id, kind, code, activity.on_date)
+            if key not in lookups:
+                lookups[key] = Mapping._lookup(self.connector_id, kind, code, activity.on_date)[0]
+            return lookups[key]
 
         amount = activity.amount() if "amount" in activity.data else None
         return {
@@ -225,6 +235,43 @@ class ConstructionInboundJob(models.Model):
             "source_quantity": activity.quantity or 0.0,
             "source_amount": float(amount) if amount is not None else 0.0,
         }
+
+    def _write_descriptions(self, descriptions):
+        """Write each job's description ({job id: values}) in one UPDATE:
+        the ORM's write costs more per job than the posting of a timesheet.
+        None of these fields is tracked, protected or a dependency."""
+        if not descriptions:
+            return
+        columns = {
+            "record_type": "varchar",
+            "source_id": "varchar",
+            "revision": "int4",
+            "project_id": "int4",
+            "cost_code_id": "int4",
+            "activity_date": "date",
+            "activity_status": "varchar",
+            "source_quantity": "float8",
+            "source_amount": "float8",
+        }
+        rows = list(descriptions.values())
+        self.env.cr.execute(
+            SQL(
+                "UPDATE construction_inbound_job AS job SET %s, write_date = %s, write_uid = %s"
+                " FROM unnest(%s::int4[], %s) AS described(id, %s) WHERE job.id = described.id",
+                SQL(", ").join(
+                    SQL("%s = described.%s", SQL.identifier(name), SQL.identifier(name)) for name in columns
+                ),
+                fields.Datetime.now(),
+                self.env.uid,
+                list(descriptions),
+                SQL(", ").join(
+                    SQL("%s::%s[]", [None if row[name] is False else row[name] for row in rows], SQL(sql_type))
+                    for name, sql_type in columns.items()
+                ),
+                SQL(", ").join(map(SQL.identifier, columns)),
+            )
+        )
+        self.browse(list(descriptions)).invalidate_recordset([*columns, "write_date", "write_uid"])
 
     def _read_event(self):
         """The job's event, valid against its schema, or InvalidEvent."""
