@@ -79,7 +79,8 @@ def parse_body(body):
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BodyError(f"body is not UTF-8: {error.reason} at byte {error.start}") from None
-    if nesting_depth(body) > MAX_DEPTH:
+    # No more brackets than the limit: no need to count how deep they go.
+    if body.count(b"[") + body.count(b"{") > MAX_DEPTH and nesting_depth(body) > MAX_DEPTH:
         raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
@@ -87,6 +88,8 @@ def parse_body(body):
         raise BodyError(f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     except RecursionError:
         raise BodyError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
-    if _contains_nul(document):
+    # A NUL inside a string can only come from a \u0000 escape (raw NUL
+    # bytes were refused above): without one, there is nothing to look for.
+    if "\\u0000" in text and _contains_nul(document):
         raise BodyError("JSON strings contain NUL characters")
     return document
