@@ -18,6 +18,7 @@ uses the demo connector's published secret for the queue (its mappings).
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
@@ -219,59 +220,23 @@ class processing_paused:
         raise RuntimeError("the processing cron stayed busy for two minutes")
 
 
-def odoo_rss_mib():
-    """Resident memory of each Odoo process on this machine, by pid."""
-    sizes = {}
+def odoo_processes():
+    """{pid: (resident MiB, CPU seconds so far)} of each Odoo process here."""
+    found = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for proc in Path("/proc").iterdir():
         try:
             if proc.name.isdigit() and b"odoo-bin" in (proc / "cmdline").read_bytes():
                 pages = int((proc / "statm").read_text().split()[1])
-                sizes[int(proc.name)] = pages * 4096 / 2**20
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                found[int(proc.name)] = (pages * 4096 / 2**20, (int(stat[11]) + int(stat[12])) / tick)
         except OSError:
             continue
-    return sizes
+    return found
 
 
-def bench_queue(args, connector):
-    call = connector["call"]
-    (demo_id,) = call("construction.connector", "search", [("route_token", "=", DEMO_TOKEN)])
-    # Start from an empty queue: the intake load above queued jobs of its own.
-    ready = [("state", "in", ["received", "retrying"])]
-    deadline = time.monotonic() + args.queue_timeout
-    while (backlog := call("construction.inbound.job", "search_count", ready)) and time.monotonic() < deadline:
-        print(f"waiting for {backlog} jobs queued before this measurement")
-        time.sleep(5)
-    run = uuid.uuid4().hex[:8]
-    events = [make_event(f"{run}-{n}") for n in range(args.events)]
-    batches = [events[i : i + 500] for i in range(0, len(events), 500)]
-    # Count by id, not by a 10,000-element list of event ids: polling must
-    # not cost the server the CPU the queue is measured on.
-    last_before = call("construction.inbound.job", "search", [], limit=1, order="id desc")
-    rss_before = odoo_rss_mib()
-    session = requests.Session()
-    url = f"{args.url}/construction/webhook/{DEMO_TOKEN}/batch"
-    started = time.monotonic()
-    for batch in batches:
-        body = json.dumps({"events": batch}).encode()
-        headers = sign_headers("standard", DEMO_SECRET, body, f"msg_{uuid.uuid4().hex}", int(time.time()))
-        response = session.post(url, data=body, headers={"Content-Type": "application/json", **headers}, timeout=120)
-        response.raise_for_status()
-    accepted = time.monotonic() - started
-    domain = [("connector_id", "=", demo_id), ("id", ">", last_before[0] if last_before else 0)]
-    rss_peak = dict(rss_before)
-    first_done = None
-    while True:
-        done = call("construction.inbound.job", "search_count", [*domain, ("state", "=", "done")])
-        if done and first_done is None:
-            first_done = time.monotonic() - started
-        for pid, size in odoo_rss_mib().items():
-            rss_peak[pid] = max(size, rss_peak.get(pid, 0))
-        if done == len(events) or time.monotonic() - started > args.queue_timeout:
-            break
-        time.sleep(0.5)
-    elapsed = time.monotonic() - started
-    states = call("construction.inbound.job", "read_group", domain, ["state"], ["state"], lazy=False)
-
+def bench_baselines(args, call, run):
+    """(lines/s of one XML-RPC create per line, lines/s of one batch create)."""
     # The usual alternative: one XML-RPC create per timesheet line.
     project = call("project.project", "search", [("name", "=", "Riverside Tower")], limit=1)[0]
     employee = call("hr.employee", "search", [("name", "=", "Maria Alvarez")], limit=1)[0]
@@ -289,12 +254,56 @@ def bench_queue(args, connector):
             },
         )
     rpc_rate = args.rpc_creates / (time.monotonic() - began)
-
     # The framework's own floor: the same lines, all in one batch create.
     line = {"project_id": project, "employee_id": employee, "unit_amount": 1, "date": "2026-12-01"}
     began = time.monotonic()
     call("account.analytic.line", "create", [{**line, "name": f"orm {run} {n}"} for n in range(args.orm_creates)])
     orm_rate = args.orm_creates / (time.monotonic() - began)
+    return rpc_rate, orm_rate
+
+
+def bench_queue(args, connector):
+    call = connector["call"]
+    (demo_id,) = call("construction.connector", "search", [("route_token", "=", DEMO_TOKEN)])
+    # Start from an empty queue: the intake load above queued jobs of its own.
+    ready = [("state", "in", ["received", "retrying"])]
+    deadline = time.monotonic() + args.queue_timeout
+    while (backlog := call("construction.inbound.job", "search_count", ready)) and time.monotonic() < deadline:
+        print(f"waiting for {backlog} jobs queued before this measurement")
+        time.sleep(5)
+    run = uuid.uuid4().hex[:8]
+    events = [make_event(f"{run}-{n}") for n in range(args.events)]
+    batches = [events[i : i + 500] for i in range(0, len(events), 500)]
+    # Count by id, not by a 10,000-element list of event ids: polling must
+    # not cost the server the CPU the queue is measured on.
+    last_before = call("construction.inbound.job", "search", [], limit=1, order="id desc")
+    before = odoo_processes()
+    session = requests.Session()
+    url = f"{args.url}/construction/webhook/{DEMO_TOKEN}/batch"
+    started = time.monotonic()
+    for batch in batches:
+        body = json.dumps({"events": batch}).encode()
+        headers = sign_headers("standard", DEMO_SECRET, body, f"msg_{uuid.uuid4().hex}", int(time.time()))
+        response = session.post(url, data=body, headers={"Content-Type": "application/json", **headers}, timeout=120)
+        response.raise_for_status()
+    accepted = time.monotonic() - started
+    domain = [("connector_id", "=", demo_id), ("id", ">", last_before[0] if last_before else 0)]
+    rss_peak = {pid: rss for pid, (rss, _cpu) in before.items()}
+    first_done = None
+    while True:
+        done = call("construction.inbound.job", "search_count", [*domain, ("state", "=", "done")])
+        if done and first_done is None:
+            first_done = time.monotonic() - started
+        for pid, (rss, _cpu) in odoo_processes().items():
+            rss_peak[pid] = max(rss, rss_peak.get(pid, 0))
+        if done == len(events) or time.monotonic() - started > args.queue_timeout:
+            break
+        time.sleep(0.5)
+    elapsed = time.monotonic() - started
+    after = odoo_processes()
+    states = call("construction.inbound.job", "read_group", domain, ["state"], ["state"], lazy=False)
+
+    rpc_rate, orm_rate = bench_baselines(args, call, run)
 
     rate = done / elapsed
     print(
@@ -307,7 +316,11 @@ def bench_queue(args, connector):
     print(f"queue / XML-RPC ratio: {rate / rpc_rate:.1f}   (target >= 400 events/s and >= 17x)")
     print(f"queue / ORM batch create: {rate / orm_rate:.2f}")
     for pid in sorted(rss_peak):
-        print(f"odoo pid {pid}: RSS {rss_before.get(pid, 0):.0f} MiB before, {rss_peak[pid]:.0f} MiB peak")
+        cpu = after.get(pid, (0, 0))[1] - before.get(pid, (0, 0))[1]
+        print(
+            f"odoo pid {pid}: RSS {before.get(pid, (0,))[0]:.0f} MiB before, {rss_peak[pid]:.0f} MiB peak; "
+            f"CPU {cpu:.1f} s while the queue ran ({1000 * cpu / len(events):.2f} ms per event)"
+        )
 
 
 def main(argv=None):
