@@ -32,7 +32,7 @@ class Activity:
 
     def __init__(self, env, job, activity, resolved=None):
         self.env = env
-        self.resolved = {} if resolved is None else resolved  # shared by the jobs of one batch
+        self.resolved = {} if resolved is None else resolved  # lookups shared by the jobs of one batch
         self.job = job
         self.activity = activity
         self.data = activity.data
@@ -106,9 +106,12 @@ class Activity:
     def check_open_period(self, on_date, purchase=False):
         """Lock dates are finance's: a posting inside one is held, not forced."""
         company = self.env.company
-        violations = company._get_lock_date_violations(
-            fields.Date.to_date(on_date), fiscalyear=True, sale=False, purchase=purchase, tax=False, hard=True
-        )
+        key = ("lock dates", company.id, str(on_date), purchase)
+        if key not in self.resolved:  # a batch's jobs mostly share a few dates
+            self.resolved[key] = company._get_lock_date_violations(
+                fields.Date.to_date(on_date), fiscalyear=True, sale=False, purchase=purchase, tax=False, hard=True
+            )
+        violations = self.resolved[key]
         if violations:
             raise LockedPeriod(
                 self.env._(

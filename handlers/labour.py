@@ -20,6 +20,9 @@ class Timesheet(AnalyticActivity):
             "task_id": task.id,
             "employee_id": employee.id,
             "unit_amount": self.data["hours"],
+            # hr_timesheet computes the amount again; created with the same
+            # one, the line is not written twice (see _batch_create).
+            "amount": -self.estimate()[1],
             self.env["account.analytic.line"]._cost_code_column(): cost_code.analytic_account_id.id,
         }
 
