@@ -31,7 +31,8 @@ class AccountAnalyticLine(models.Model):
     def _timesheet_preprocess_get_accounts(self, vals):
         # Timesheets take every analytic dimension from their project; the
         # cost code dimension belongs to the line itself when one is given.
-        accounts = super()._timesheet_preprocess_get_accounts(vals)
+        key = ("accounts", vals.get("project_id"), vals.get("company_id"))
+        accounts = dict(_remembered(key, functools.partial(super()._timesheet_preprocess_get_accounts, vals)))
         column = self._cost_code_column()
         if column and vals.get(column):
             accounts[column] = vals[column]
@@ -42,12 +43,14 @@ class AccountAnalyticLine(models.Model):
     def _batch_create(self):
         """A block that creates a batch of lines, and only that.
 
-        hr_timesheet asks again for the analytic plans for every line it
-        creates and every amount it computes, then writes each line's cost
-        amount in a write of its own: together half the cost of posting a
-        batch of timesheets. Inside this block the plans are worked out once
-        (the block creates lines only, so they cannot change), and the
-        amounts are written at its end, one write per distinct value.
+        hr_timesheet asks again for the analytic plans (and reads the
+        project's accounts) for every line it creates and every amount it
+        computes, then writes each line's cost amount in a write of its own:
+        together half the cost of posting a batch of timesheets. Inside this
+        block the plans and each project's accounts are worked out once (the
+        block creates lines only, so they cannot change), and the amounts
+        are written at its end, one write per distinct value, and only where
+        the line was not created with that amount already.
         """
         token = _batch_memo.set({})
         try:
@@ -62,7 +65,15 @@ class AccountAnalyticLine(models.Model):
         memo = _batch_memo.get()
         if memo is None:
             return result
-        memo.setdefault(_AMOUNTS, []).extend((line_id, vals) for line_id, vals in result.items() if vals)
+        pending = memo.setdefault(_AMOUNTS, [])
+        for line in self.sudo().browse(result):
+            vals = dict(result[line.id])
+            # A line created with the amount hr_timesheet computes needs no
+            # second write of it.
+            if "amount" in vals and line.currency_id.is_zero(vals["amount"] - line.amount):
+                del vals["amount"]
+            if vals:
+                pending.append((line.id, vals))
         return {line_id: {} for line_id in result}
 
     @api.model
