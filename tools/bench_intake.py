@@ -10,7 +10,8 @@ starts one with --workers=2 and a cron worker).
    machine whose speed drifts (a shared VM) slows them alike.
 2. Queue: N approved timesheet events through the batch endpoint, timed
    from the first request to the last job done, against the usual
-   alternative: one XML-RPC create of a timesheet line per event.
+   alternative: one XML-RPC create of a timesheet line per event. Queue
+   and alternative take turns in rounds too; the medians are the figures.
 
 Needs only `requests`; sets things up over XML-RPC as the admin user, and
 uses the demo connector's published secret for the queue (its mappings).
@@ -262,22 +263,25 @@ def bench_baselines(args, call, run):
     return rpc_rate, orm_rate
 
 
-def bench_queue(args, connector):
-    call = connector["call"]
-    (demo_id,) = call("construction.connector", "search", [("route_token", "=", DEMO_TOKEN)])
-    # Start from an empty queue: the intake load above queued jobs of its own.
+def wait_for_empty_queue(args, call):
+    """The intake load (and an earlier round) queued jobs of their own."""
     ready = [("state", "in", ["received", "retrying"])]
     deadline = time.monotonic() + args.queue_timeout
     while (backlog := call("construction.inbound.job", "search_count", ready)) and time.monotonic() < deadline:
         print(f"waiting for {backlog} jobs queued before this measurement")
         time.sleep(5)
+
+
+def queue_once(args, call, demo_id, rss_peak):
+    """Queue args.events timesheets through the batch endpoint and wait for
+    them all to be done: (events done, seconds, seconds the intake took,
+    [(state, count)]). Notes each Odoo process's peak RSS in ``rss_peak``."""
     run = uuid.uuid4().hex[:8]
     events = [make_event(f"{run}-{n}") for n in range(args.events)]
     batches = [events[i : i + 500] for i in range(0, len(events), 500)]
     # Count by id, not by a 10,000-element list of event ids: polling must
     # not cost the server the CPU the queue is measured on.
     last_before = call("construction.inbound.job", "search", [], limit=1, order="id desc")
-    before = odoo_processes()
     session = requests.Session()
     url = f"{args.url}/construction/webhook/{DEMO_TOKEN}/batch"
     started = time.monotonic()
@@ -288,38 +292,54 @@ def bench_queue(args, connector):
         response.raise_for_status()
     accepted = time.monotonic() - started
     domain = [("connector_id", "=", demo_id), ("id", ">", last_before[0] if last_before else 0)]
-    rss_peak = {pid: rss for pid, (rss, _cpu) in before.items()}
-    first_done = None
     while True:
         done = call("construction.inbound.job", "search_count", [*domain, ("state", "=", "done")])
-        if done and first_done is None:
-            first_done = time.monotonic() - started
         for pid, (rss, _cpu) in odoo_processes().items():
             rss_peak[pid] = max(rss, rss_peak.get(pid, 0))
         if done == len(events) or time.monotonic() - started > args.queue_timeout:
             break
-        time.sleep(0.5)
+        time.sleep(0.25)
     elapsed = time.monotonic() - started
-    after = odoo_processes()
     states = call("construction.inbound.job", "read_group", domain, ["state"], ["state"], lazy=False)
+    return done, elapsed, accepted, [(group["state"], group["__count"]) for group in states]
 
-    rpc_rate, orm_rate = bench_baselines(args, call, run)
 
-    rate = done / elapsed
-    print(
-        f"queue: {done}/{len(events)} events done in {elapsed:.1f} s ({rate:.1f} events/s, "
-        f"intake of all batches {accepted:.1f} s, first job done after {first_done or 0:.1f} s); "
-        f"states {[(g['state'], g['__count']) for g in states]}"
-    )
-    print(f"one XML-RPC create per line: {rpc_rate:.1f} lines/s ({args.rpc_creates} sequential calls)")
-    print(f"one batch create of {args.orm_creates} lines (the ORM's floor): {orm_rate:.1f} lines/s")
-    print(f"queue / XML-RPC ratio: {rate / rpc_rate:.1f}   (target >= 400 events/s and >= 17x)")
-    print(f"queue / ORM batch create: {rate / orm_rate:.2f}")
-    for pid in sorted(rss_peak):
-        cpu = after.get(pid, (0, 0))[1] - before.get(pid, (0, 0))[1]
+def bench_queue(args, connector):
+    """Rounds of: the queue, then the alternatives it is compared with, so
+    that each ratio compares figures taken a minute apart at most."""
+    call = connector["call"]
+    (demo_id,) = call("construction.connector", "search", [("route_token", "=", DEMO_TOKEN)])
+    wait_for_empty_queue(args, call)
+    before = odoo_processes()
+    rss_peak = {pid: rss for pid, (rss, _cpu) in before.items()}
+    rates, ratios, floor_ratios, queue_cpu = [], [], [], {}
+    for round_number in range(1, args.queue_rounds + 1):
+        cpu_before = odoo_processes()
+        done, elapsed, accepted, states = queue_once(args, call, demo_id, rss_peak)
+        for pid, (_rss, cpu) in odoo_processes().items():
+            queue_cpu[pid] = queue_cpu.get(pid, 0.0) + cpu - cpu_before.get(pid, (0, cpu))[1]
+        rpc_rate, orm_rate = bench_baselines(args, call, f"r{round_number}")
+        rate = done / elapsed
+        rates.append(rate)
+        ratios.append(rate / rpc_rate)
+        floor_ratios.append(rate / orm_rate)
         print(
-            f"odoo pid {pid}: RSS {before.get(pid, (0,))[0]:.0f} MiB before, {rss_peak[pid]:.0f} MiB peak; "
-            f"CPU {cpu:.1f} s while the queue ran ({1000 * cpu / len(events):.2f} ms per event)"
+            f"round {round_number}: queue {done}/{args.events} done in {elapsed:.1f} s = {rate:.1f} events/s "
+            f"(intake of the batches {accepted:.1f} s; states {states}); one XML-RPC create per line "
+            f"{rpc_rate:.1f}/s ({args.rpc_creates} sequential calls) -> {rate / rpc_rate:.1f}x; "
+            f"one batch create of {args.orm_creates} lines {orm_rate:.1f}/s -> {rate / orm_rate:.2f}"
+        )
+    print(
+        f"queue, median of {args.queue_rounds} rounds: {statistics.median(rates):.1f} events/s, "
+        f"{statistics.median(ratios):.1f}x one XML-RPC create per line   (target >= 400 events/s and >= 17x); "
+        f"{statistics.median(floor_ratios):.2f} of the ORM's batch create"
+    )
+    events = args.events * args.queue_rounds
+    for pid in sorted(rss_peak):
+        cpu = queue_cpu.get(pid, 0.0)
+        print(
+            f"odoo pid {pid}: RSS {before.get(pid, (0,))[0]:.0f} MiB before, {rss_peak[pid]:.0f} MiB peak "
+            f"over {events} events; CPU while the queue ran {cpu:.1f} s ({1000 * cpu / events:.2f} ms per event)"
         )
 
 
@@ -333,6 +353,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15, help="per intake load, in all")
     parser.add_argument("--rounds", type=int, default=5, help="the intake loads take turns this many times")
     parser.add_argument("--events", type=int, default=10_000, help="events queued through the batch endpoint")
+    parser.add_argument("--queue-rounds", type=int, default=3, help="queue and alternatives take turns")
     parser.add_argument("--queue-timeout", type=float, default=900)
     parser.add_argument("--rpc-creates", type=int, default=300)
     parser.add_argument("--orm-creates", type=int, default=1000)
