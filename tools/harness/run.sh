@@ -26,4 +26,6 @@ cat <<MSG
     $CC_PY $CC_REPO/tools/send_event.py --url http://localhost:$CC_HTTP_PORT --demo
 
 MSG
-exec "$CC_PY" "$CC_ODOO_BIN" -c "$conf" -d "$CC_RUN_DB"
+# Odoo restarts itself (a cron thread over its time limit, say) by running
+# plain `python` again: the virtualenv's must be the one found on PATH.
+PATH=$CC_VENV/bin:$PATH exec "$CC_PY" "$CC_ODOO_BIN" -c "$conf" -d "$CC_RUN_DB"
