@@ -4,14 +4,19 @@ dates, keep one live posting per source record, keep provisional cost."""
 
 from odoo import fields
 
-from ..lib.failures import JobFailure, LockedPeriod
+from ..lib.batch_time import out_of_time
+from ..lib.failures import Deferred, JobFailure, LockedPeriod
 from ..lib.mapping_kinds import MAPPING_MODELS
 
 
 def post_one_by_one(handler, env, items):
-    """Each job in a savepoint: a failing job's writes are undone, not the others'."""
+    """Each job in a savepoint: a failing job's writes are undone, not the
+    others'. Once the batch is out of time, the rest are left for the next."""
     failures = {}
     for job, activity in items:
+        if out_of_time(env.context):
+            failures[job.id] = Deferred()
+            continue
         try:
             with env.cr.savepoint():
                 handler(env, job, activity)

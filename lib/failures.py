@@ -63,3 +63,11 @@ class MissingCommitment(TransientFailure):
     change order may still be on its way): retry with backoff."""
 
     error_class = "conflict"
+
+
+class Deferred(JobFailure):
+    """The batch ran out of time before this job: it stays as it is, ready
+    for the next batch. Not a failure of the job; nothing is recorded."""
+
+    state = None
+    error_class = None

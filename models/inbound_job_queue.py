@@ -11,11 +11,12 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from ..handlers import HANDLERS, post_many
 from ..lib.backoff import retry_delay
-from ..lib.failures import AwaitingApproval, InvalidEvent, JobFailure, MissingMapping, NoHandler
+from ..lib.batch_time import DEADLINE_KEY, batch_seconds, out_of_time
+from ..lib.failures import AwaitingApproval, Deferred, InvalidEvent, JobFailure, MissingMapping, NoHandler
 from ..lib.json_safety import BodyError, parse_body
 from ..lib.normalise import normalise
 from ..lib.schemas import SchemaError, classify
@@ -51,19 +52,24 @@ class ConstructionInboundJob(models.Model):
         Odoo's cron commits after each call and calls again while jobs
         remain, so this is one batch per transaction: a crash loses at most
         the batch in flight, which is claimed again, nothing posted twice.
+        A batch starts no job after its share of Odoo's time limit
+        (lib.batch_time), so that no batch is too slow ever to finish.
         Nothing may escape: Odoo deactivates a cron that keeps failing.
         """
         started = time.monotonic()
         try:
             params = self.env["ir.config_parameter"].sudo()
             batch_size = batch_size or int(params.get_param(PARAM + "batch_size", DEFAULT_BATCH_SIZE))
-            jobs = self._claim(batch_size)
-            jobs._run_batch()
+            deadline = started + batch_seconds(config["limit_time_real_cron"], config["limit_time_real"])
+            jobs = self._claim(batch_size).with_context(**{DEADLINE_KEY: deadline})
+            done = jobs._run_batch()
             _pause_for_crash_test(len(jobs))
             remaining = self._count_ready()
             if not remaining and self.env.context.get("cron_id") and not self.env.registry.in_test_mode():
                 remaining = self._look_again_before_idling(started)
-            self.env["ir.cron"]._notify_progress(done=len(jobs), remaining=remaining)
+            # Out of time, end Odoo's run: its time limit covers all its calls.
+            ran_out = time.monotonic() > deadline
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0 if ran_out else remaining)
             if remaining:
                 # Odoo calls again up to 10 batches, then only reschedules for
                 # "as soon as possible", which a cron worker notices at its
@@ -137,9 +143,13 @@ class ConstructionInboundJob(models.Model):
 
     def _run_batch(self):
         """Post these jobs together, in one savepoint. If anything unexpected
-        breaks it, run each job again alone: a poison job fails by itself."""
+        breaks it, run each job again alone: a poison job fails by itself.
+
+        Returns how many jobs got an outcome: once the batch is out of time
+        (lib.batch_time), the jobs it has not started stay ready.
+        """
         if not self:
-            return
+            return 0
         try:
             with self.env.cr.savepoint():
                 outcomes, later = self._post_batch()
@@ -149,13 +159,19 @@ class ConstructionInboundJob(models.Model):
                 # conflict: the cron retries the batch in a new transaction.
                 raise
             if len(self) > 1:
-                for job in self:
-                    job._run_batch()
-                return
+                done = 0
+                for index, job in enumerate(self):
+                    if index and out_of_time(self.env.context):  # the first always runs: progress
+                        break
+                    done += job._run_batch()
+                return done
             outcomes, later = {self: _unexpected(self, error)}, self.browse()
         self._record_outcomes(outcomes)
+        done = sum(not isinstance(outcome, Deferred) for outcome in outcomes.values())
         # A second event of a source record in the same batch: after the first.
-        later._run_batch()
+        if later and not out_of_time(self.env.context):
+            done += later._run_batch()
+        return done
 
     def _post_batch(self):
         """parse -> validate -> normalise -> revision gate -> approval gate ->
@@ -294,7 +310,7 @@ class ConstructionInboundJob(models.Model):
         done = {job: note for job, note in outcomes.items() if not isinstance(note, JobFailure)}
         self.browse(job.id for job in done)._succeed(done)
         for job, outcome in outcomes.items():
-            if isinstance(outcome, JobFailure):
+            if isinstance(outcome, JobFailure) and not isinstance(outcome, Deferred):
                 job._fail(outcome)
 
     def _succeed(self, notes):

@@ -2,8 +2,10 @@
 """The queue: every job reaches an end state, posts at most once, and one
 bad job never blocks the others."""
 
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
@@ -11,6 +13,7 @@ from psycopg2.errors import SerializationFailure
 from odoo.tests import tagged
 
 from odoo.addons.construction_connector.handlers import HANDLERS
+from odoo.addons.construction_connector.lib import batch_time
 from odoo.addons.construction_connector.lib.failures import MissingMapping, TransientFailure
 
 from .common import WebhookCase, make_event
@@ -124,6 +127,26 @@ class TestJobProcessing(WebhookCase):
         self.assertEqual(
             set(self.env["construction.inbound.job"].browse([j.id for j in healthy]).mapped("state")), {"done"}
         )
+
+    def test_a_batch_out_of_time_leaves_the_jobs_it_did_not_start_for_the_next(self):
+        def slow(env, job, activity):
+            time.sleep(0.3)  # a vendor bill on a busy database, say
+            return post_partner(env, job, activity)
+
+        jobs = [self.job_for(make_event(timesheet_id=f"TS-SLOW{n}")) for n in range(4)]
+        Job = self.env["construction.inbound.job"]
+        with posting_handler(slow), patch.object(batch_time, "BATCH_SECONDS", 0.5):
+            self.process()
+            states = Job.browse(j.id for j in jobs).mapped("state")
+            # The first job always runs; none starts after 0.5 s, so 2 at most.
+            self.assertIn(states.count("done"), (1, 2))
+            left = Job.browse(j.id for j in jobs).filtered(lambda j: j.state != "done")
+            self.assertRecordValues(left, [{"state": "received", "attempts": 0, "last_error": False}] * len(left))
+            for _batch in range(3):
+                self.process()
+        self.assertRecordValues(Job.browse(j.id for j in jobs), [{"state": "done", "attempts": 1}] * 4)
+        for n in range(4):
+            self.assertEqual(len(self.posted(f"TS-SLOW{n}")), 1)
 
     def test_missing_mapping_waits_and_is_released_by_the_new_mapping(self):
         employee = self.env["hr.employee"].create({"name": "New Hire"})
