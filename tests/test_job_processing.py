@@ -148,6 +148,25 @@ class TestJobProcessing(WebhookCase):
         for n in range(4):
             self.assertEqual(len(self.posted(f"TS-SLOW{n}")), 1)
 
+    def test_a_slow_poison_job_does_not_keep_batches_from_progressing(self):
+        def slow_poison(env, job, activity):
+            if activity.data["timesheet_id"] == "TS-SLOWPOISON":
+                time.sleep(0.6)  # the batch is out of time when it breaks
+                raise ZeroDivisionError("boom")
+            return post_partner(env, job, activity)
+
+        first = self.job_for(make_event(timesheet_id="TS-BEFORE"))
+        poison = self.job_for(make_event(timesheet_id="TS-SLOWPOISON"))
+        after = self.job_for(make_event(timesheet_id="TS-AFTER"))
+        with posting_handler(slow_poison), patch.object(batch_time, "BATCH_SECONDS", 0.5):
+            self.process()
+            self.assertEqual(first.state, "done")
+            for _batch in range(3):
+                self.process()
+        self.assertRecordValues(first + poison + after, [{"state": "done"}, {"state": "dead"}, {"state": "done"}])
+        self.assertEqual(len(self.posted("TS-BEFORE")), 1)
+        self.assertEqual(len(self.posted("TS-AFTER")), 1)
+
     def test_missing_mapping_waits_and_is_released_by_the_new_mapping(self):
         employee = self.env["hr.employee"].create({"name": "New Hire"})
 
