@@ -3,7 +3,7 @@
 {
     "name": "Construction Connector",
     "summary": "Signed field-platform webhooks become approved project cost in Odoo",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Project",
     "website": "https://github.com/construction-connector/construction_connector",
     "author": "construction_connector authors",

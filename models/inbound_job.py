@@ -67,6 +67,11 @@ class ConstructionInboundJob(models.Model):
     event_version = fields.Char(readonly=True)
     state = fields.Selection(JOB_STATES, required=True, default="received", index=True, tracking=True)
     attempts = fields.Integer(readonly=True)
+    killed_runs = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Cron runs that died while posting this job alone; at the second, the job is dead (see the queue).",
+    )
     next_attempt_at = fields.Datetime(readonly=True, index=True)
     error_class = fields.Selection(ERROR_CLASSES, readonly=True, tracking=True)
     last_error = fields.Text(readonly=True)

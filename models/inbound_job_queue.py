@@ -61,8 +61,11 @@ class ConstructionInboundJob(models.Model):
             params = self.env["ir.config_parameter"].sudo()
             batch_size = batch_size or int(params.get_param(PARAM + "batch_size", DEFAULT_BATCH_SIZE))
             deadline = started + batch_seconds(config["limit_time_real_cron"], config["limit_time_real"])
-            jobs = self._claim(batch_size).with_context(**{DEADLINE_KEY: deadline})
-            done = jobs._run_batch()
+            if self._previous_run_was_killed():
+                jobs, done = self._claim_suspect()
+            else:
+                jobs, done = self._claim(batch_size), 0
+            done += jobs.with_context(**{DEADLINE_KEY: deadline})._run_batch()
             _pause_for_crash_test(len(jobs))
             remaining = self._count_ready()
             if not remaining and self.env.context.get("cron_id") and not self.env.registry.in_test_mode():
@@ -105,8 +108,9 @@ class ConstructionInboundJob(models.Model):
         return self._count_ready()
 
     @api.model
-    def _claim(self, limit, tries=3):
-        """Lock up to ``limit`` ready jobs; jobs locked by another worker are skipped.
+    def _claim(self, limit, tries=3, only=None):
+        """Lock up to ``limit`` ready jobs (``only`` that one, if given); jobs
+        locked by another worker are skipped.
 
         Called first in its transaction. Under REPEATABLE READ, a job another
         worker finished after our snapshot cannot be locked (serialization
@@ -115,10 +119,11 @@ class ConstructionInboundJob(models.Model):
         self.flush_model(["state", "next_attempt_at"])
         query = SQL(
             """SELECT id FROM construction_inbound_job
-                WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) %s
                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
             READY_STATES,
             fields.Datetime.now(),
+            SQL("AND id = %s", only) if only else SQL(),
             limit,
         )
         for attempt in range(1, tries + 1):
@@ -129,6 +134,56 @@ class ConstructionInboundJob(models.Model):
                 if attempt == tries:
                     raise
                 self.env.cr.rollback()
+
+    @api.model
+    def _previous_run_was_killed(self):
+        """Whether Odoo counts the cron run before this one as timed out: it
+        died in the middle (over its time limit, out of memory, killed)."""
+        progress_id = self.env.context.get("ir_cron_progress_id")
+        # Odoo gives a run's first call 1 + the number of runs before it that
+        # died one after the other.
+        return bool(progress_id) and self.env["ir.cron.progress"].sudo().browse(progress_id).timed_out_counter > 1
+
+    @api.model
+    def _claim_suspect(self):
+        """After a run that died: (the first ready job, locked, alone; 0), or
+        (no job; 1) when a run died posting that job alone already, and it
+        is now dead. A job that kills every batch it is in would otherwise
+        stop the queue for good (and have Odoo deactivate the cron).
+
+        Which job is suspect, and that it is, is committed before posting
+        it: the run may die again.
+        """
+        self.flush_model(["state", "next_attempt_at", "killed_runs"])
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """SELECT id, killed_runs FROM construction_inbound_job
+                        WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                    READY_STATES,
+                    fields.Datetime.now(),
+                )
+            )
+            row = cr.fetchone()
+            if not row:
+                return self.browse(), 0
+            job_id, killed_runs = row
+            suspect = self.with_env(self.env(cr=cr)).browse(job_id)
+            if killed_runs:
+                _logger.error("construction job %s: the cron run died twice posting it; it is dead", job_id)
+                suspect._fail(
+                    JobFailure(
+                        self.env._(
+                            "The cron run died twice while posting this job, the second time with this job alone "
+                            "(over Odoo's time limit, or out of memory): find out why in the server log, then requeue."
+                        )
+                    )
+                )
+                return self.browse(), 1
+            _logger.warning("construction job queue: the previous cron run died; job %s runs alone first", job_id)
+            suspect.write({"killed_runs": 1})
+        return self._claim(1, only=job_id), 0
 
     @api.model
     def _count_ready(self):
@@ -332,6 +387,7 @@ class ConstructionInboundJob(models.Model):
                     "next_attempt_at": False,
                     "missing_kind": False,
                     "missing_code": False,
+                    "killed_runs": 0,
                 }
             )
         self._log_state_change(before, "done", notes)
@@ -344,6 +400,7 @@ class ConstructionInboundJob(models.Model):
             "error_class": failure.error_class,
             "last_error": str(failure)[:4000],
             "next_attempt_at": False,
+            "killed_runs": 0,
         }
         if isinstance(failure, MissingMapping):
             values.update(missing_kind=failure.kind, missing_code=failure.code)

@@ -167,6 +167,42 @@ class TestJobProcessing(WebhookCase):
         self.assertEqual(len(self.posted("TS-BEFORE")), 1)
         self.assertEqual(len(self.posted("TS-AFTER")), 1)
 
+    def test_after_a_run_that_died_the_first_job_runs_alone_and_dies_once_only(self):
+        """Odoo counts the runs of a cron that died one after the other; the
+        queue reads that count, and a job that kills every run it is in
+        ends dead instead of stopping the queue."""
+        cron = self.env.ref("construction_connector.ir_cron_process_inbound_jobs")
+        Job = self.env["construction.inbound.job"]
+
+        def process_after_a_run_died():
+            # What Odoo's cron does: a progress record counting the dead runs, then the call.
+            progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "timed_out_counter": 2})
+            Job.with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)._cron_process_jobs()
+            self.env.invalidate_all()
+
+        jobs = [self.job_for(make_event(timesheet_id=f"TS-DIED{n}")) for n in range(3)]
+        first, second, third = (Job.browse(job.id) for job in jobs)
+        with posting_handler(post_partner):
+            process_after_a_run_died()
+            self.assertRecordValues(
+                first + second + third,
+                [
+                    {"state": "done", "killed_runs": 0},
+                    {"state": "received", "killed_runs": 0},
+                    {"state": "received", "killed_runs": 0},
+                ],
+            )
+            # Suppose the run then died posting the second alone: it is not tried a third time.
+            second.write({"killed_runs": 1})
+            process_after_a_run_died()
+            self.assertRecordValues(second, [{"state": "dead", "error_class": "internal", "killed_runs": 0}])
+            self.assertIn("died twice while posting this job", second.last_error)
+            self.assertEqual(third.state, "received")
+            self.process()
+        self.assertEqual(third.state, "done")
+        self.assertFalse(self.posted("TS-DIED1"))
+        self.assertEqual(len(self.posted("TS-DIED2")), 1)
+
     def test_missing_mapping_waits_and_is_released_by_the_new_mapping(self):
         employee = self.env["hr.employee"].create({"name": "New Hire"})
 

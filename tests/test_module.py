@@ -15,7 +15,7 @@ MODULE = "construction_connector"
 class TestModule(TransactionCase):
     def test_installed_at_manifest_version(self):
         module = self.env["ir.module.module"].search([("name", "=", MODULE)])
-        self.assertRecordValues(module, [{"state": "installed", "latest_version": "18.0.1.1.0"}])
+        self.assertRecordValues(module, [{"state": "installed", "latest_version": "18.0.1.2.0"}])
         self.assertEqual(get_manifest(MODULE)["license"], "LGPL-3")
 
     def test_groups_each_imply_the_previous(self):
@@ -95,4 +95,4 @@ class TestInstallUpgrade(TransactionCase):
         self._assert_clean(self._odoo("-u", MODULE))
         with db_connect(self.db).cursor() as cr:
             cr.execute("SELECT state, latest_version FROM ir_module_module WHERE name = %s", [MODULE])
-            self.assertEqual(cr.fetchone(), ("installed", "18.0.1.1.0"))
+            self.assertEqual(cr.fetchone(), ("installed", "18.0.1.2.0"))
