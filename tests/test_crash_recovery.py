@@ -52,7 +52,7 @@ class TestCrashRecovery(BaseCase):
 
     def _remove_fixture(self):
         with committed_env(self.registry) as env:
-            env["ir.config_parameter"].set_param("construction_connector.batch_size", 200)
+            env["ir.config_parameter"].set_param("construction_connector.batch_size", False)  # back to the default
             jobs = env["construction.inbound.job"].browse(self.job_ids)
             jobs.analytic_line_ids.unlink()
             env["construction.source.revision"].search([("job_id", "in", self.job_ids)]).unlink()
