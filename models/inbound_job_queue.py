@@ -118,11 +118,8 @@ class ConstructionInboundJob(models.Model):
         """
         self.flush_model(["state", "next_attempt_at"])
         query = SQL(
-            """SELECT id FROM construction_inbound_job
-                WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) %s
-                ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
-            READY_STATES,
-            fields.Datetime.now(),
+            "SELECT id FROM construction_inbound_job WHERE %s %s ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            _ready_now(),
             SQL("AND id = %s", only) if only else SQL(),
             limit,
         )
@@ -158,11 +155,9 @@ class ConstructionInboundJob(models.Model):
         with self.env.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    """SELECT id, killed_runs FROM construction_inbound_job
-                        WHERE state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-                        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                    READY_STATES,
-                    fields.Datetime.now(),
+                    "SELECT id, killed_runs FROM construction_inbound_job WHERE %s"
+                    " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    _ready_now(),
                 )
             )
             row = cr.fetchone()
@@ -412,6 +407,13 @@ class ConstructionInboundJob(models.Model):
                 delay = retry_delay(attempts, base=int(params.get_param(PARAM + "retry_base_seconds", 60)))
                 values["next_attempt_at"] = fields.Datetime.now() + timedelta(seconds=delay)
         self.write(values)
+
+
+def _ready_now():
+    """The jobs to post now: in a ready state, and not waiting for a retry."""
+    return SQL(
+        "state IN %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s)", READY_STATES, fields.Datetime.now()
+    )
 
 
 def _is_concurrency_error(error):
