@@ -182,14 +182,9 @@ class ConstructionInboundJob(models.Model):
 
     @api.model
     def _count_ready(self):
-        return self.search_count(
-            [
-                ("state", "in", READY_STATES),
-                "|",
-                ("next_attempt_at", "=", False),
-                ("next_attempt_at", "<=", fields.Datetime.now()),
-            ]
-        )
+        self.flush_model(["state", "next_attempt_at"])
+        self.env.cr.execute(SQL("SELECT count(*) FROM construction_inbound_job WHERE %s", _ready_now()))
+        return self.env.cr.fetchone()[0]
 
     def _run_batch(self):
         """Post these jobs together, in one savepoint. If anything unexpected
